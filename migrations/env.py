@@ -1,0 +1,31 @@
+"""Alembic environment: runs on the connection rectrack passes in, or on RECTRACK_DB."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+
+from workflow.tables import metadata
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=True,  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:  # the `alembic` command line, for developers
+    from workflow.db import make_engine
+
+    engine = make_engine(os.environ.get("RECTRACK_DB", "sqlite:///rectrack.db"))
+    with engine.begin() as conn:
+        _run(conn)

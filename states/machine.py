@@ -1,0 +1,97 @@
+"""The recommendation lifecycle as data, on one shared `transitions` Machine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from transitions import Machine, MachineError
+
+from states import guards as g
+from states.errors import EventNotAllowed, GuardRefused
+from states.model import ACTIVE, OPEN, STATES, Case, Request
+from states.permissions import authorise
+
+_WORKING = ["planned", "in_progress"]
+
+# `dest: None` is an internal transition: the event is recorded, the state stays.
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "record_response", "source": "raised", "dest": None,
+     "conditions": [g.BODY_IS_RESPONDING, g.ANSWER_GIVEN]},
+    {"trigger": "respond", "source": "raised", "dest": "responded",
+     "conditions": [g.OWNER_ASSIGNED, g.EVERY_BODY_ANSWERED]},
+    {"trigger": "plan", "source": "responded", "dest": "planned",
+     "conditions": [g.HAS_ACTIONS, g.ACTIONS_OWNED_AND_DATED, g.TARGETS_IN_FUTURE,
+                    g.TARGETS_WITHIN_HORIZON]},
+    {"trigger": "start", "source": "planned", "dest": "in_progress"},
+    {"trigger": "update", "source": list(ACTIVE), "dest": None, "conditions": [g.NOTE_GIVEN]},
+    {"trigger": "action_done", "source": _WORKING, "dest": None, "conditions": [g.ACTION_OPEN]},
+    {"trigger": "action_drop", "source": _WORKING, "dest": None,
+     "conditions": [g.ACTION_OPEN, g.REASON_GIVEN]},
+    {"trigger": "monitor", "source": "in_progress", "dest": "monitored",
+     "conditions": [g.ACTIONS_CLOSED]},
+    {"trigger": "complete", "source": "monitored", "dest": "complete",
+     "conditions": [g.DEGREE_COMPLETELY, g.EVIDENCE_GIVEN]},
+    {"trigger": "complete", "source": "in_progress", "dest": "complete",
+     "conditions": [g.COMPLETION_FROM_IN_PROGRESS_ALLOWED, g.DEGREE_COMPLETELY,
+                    g.EVIDENCE_GIVEN]},
+    {"trigger": "supersede", "source": list(OPEN), "dest": "superseded",
+     "conditions": [g.SUCCESSOR_OR_RATIONALE, g.SUCCESSOR_NOT_SELF]},
+    {"trigger": "reopen", "source": ["complete", "superseded"], "dest": "in_progress",
+     "conditions": [g.REASON_GIVEN]},
+    {"trigger": "reassign", "source": list(OPEN), "dest": None,
+     "conditions": [g.NEW_OWNER_ACTIVE, g.NEW_OWNER_DIFFERS]},
+    {"trigger": "extend", "source": _WORKING, "dest": None,
+     "conditions": [g.REASON_GIVEN, g.NO_EXTENSION_PENDING, g.REVISED_TARGET_LATER]},
+    {"trigger": "approve_extension", "source": _WORKING, "dest": None,
+     "conditions": [g.EXTENSION_PENDING, g.DECIDER_NOT_REQUESTER]},
+    {"trigger": "reject_extension", "source": _WORKING, "dest": None,
+     "conditions": [g.EXTENSION_PENDING, g.DECIDER_NOT_REQUESTER, g.REASON_GIVEN]},
+    {"trigger": "escalate", "source": list(OPEN), "dest": None, "conditions": [g.REASON_GIVEN]},
+]
+
+# One Machine for every recommendation: it holds no model, cases are passed to each trigger.
+MACHINE = Machine(
+    model=None,
+    states=list(STATES),
+    transitions=TRANSITIONS,
+    initial=None,
+    auto_transitions=False,
+    send_event=True,
+)
+
+EVENTS: tuple[str, ...] = tuple(dict.fromkeys(t["trigger"] for t in TRANSITIONS))
+
+
+def sources(event: str) -> tuple[str, ...]:
+    """The states `event` can fire from, in lifecycle order."""
+    found = set(MACHINE.events[event].transitions)
+    return tuple(s for s in STATES if s in found)
+
+
+def fire(event: str, case: Case, request: Request) -> str:
+    """Fire `event` on `case`: check permission, state and guards; return the new state.
+
+    Raises NotPermitted, EventNotAllowed or GuardRefused; on any of them `case.state` is unchanged.
+    """
+    authorise(event, case, request.actor)
+    case.refused = None
+    try:
+        moved = MACHINE.events[event].trigger(case, request=request)
+    except MachineError:
+        raise EventNotAllowed(event, case.state, sources(event)) from None
+    if not moved:
+        refusal = case.refused
+        assert refusal is not None, f"{event} refused without naming a guard"
+        raise GuardRefused(event, refusal.guard, refusal.problem)
+    return case.state
+
+
+def mermaid() -> str:
+    """The lifecycle as a Mermaid state diagram (for documentation)."""
+    lines = ["stateDiagram-v2", "    [*] --> raised"]
+    for t in TRANSITIONS:
+        if t["dest"] is None:
+            continue
+        for src in [t["source"]] if isinstance(t["source"], str) else t["source"]:
+            lines.append(f"    {src} --> {t['dest']}: {t['trigger']}")
+    return "\n".join(dict.fromkeys(lines))

@@ -1,0 +1,47 @@
+"""A small known world for integration tests: people, one report, a few recommendations."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from workflow import recommendations as svc
+from workflow.clock import FixedClock
+from workflow.people import add_person
+from workflow.reports import NewReport, insert_report
+from workflow.uow import UnitOfWork
+
+ILAU = "ilau@example.org"
+OWNER = "owner@example.org"
+OTHER = "other.owner@example.org"
+BOARD = "board@example.org"
+ADMIN = "admin@example.org"
+REPORT = "botj-2003"
+
+
+def build(uow: UnitOfWork, recs: int = 3, bodies: tuple[str, ...] = ("MPS", "MPA")) -> list[str]:
+    """People, report `botj-2003` with `recs` recommendations owned by OWNER; returns their ids."""
+    add_person(uow, ILAU, "Ivy Lau", ["ilau"])
+    add_person(uow, OWNER, "Owen Owner", ["owner"], "TP")
+    add_person(uow, OTHER, "Olive Other", ["owner"], "HR")
+    add_person(uow, BOARD, "Bea Board", ["board"])
+    add_person(uow, ADMIN, "Ada Admin", ["admin"])
+    with uow.write() as tx:
+        insert_report(tx, NewReport(REPORT, "Bringing Offenders to Justice", "HMIC",
+                                    "inspection", date(2003, 10, 1), "PPRC", bodies), ILAU)
+    codes = []
+    for n in range(1, recs + 1):
+        codes.append(svc.raise_recommendation(uow, f"{REPORT}/R{n}", f"Recommendation {n}",
+                                               ILAU, owner=OWNER, paragraph=f"3.{n}").rec)
+    return codes
+
+
+def advance(clock: FixedClock, days: int) -> None:
+    clock.move_to(clock.now() + timedelta(days=days))
+
+
+def to_in_progress(uow: UnitOfWork, clock: FixedClock, code: str) -> None:
+    """Respond (both bodies), plan one action 60 days out, and start."""
+    svc.respond(uow, code, ILAU, "MPS", text="Accepted")
+    svc.respond(uow, code, ILAU, "MPA", text="Agreed")
+    svc.plan(uow, code, OWNER, [("Do it", OWNER, clock.today() + timedelta(days=60))])
+    svc.start(uow, code, OWNER)

@@ -1,0 +1,41 @@
+"""Where the concrete parts meet: settings in, an engine, a clock and units of work out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from config import Settings
+from workflow.clock import Clock, make_clock
+from workflow.db import check_initialised, make_engine
+from workflow.uow import UnitOfWork
+
+
+@dataclass
+class App:
+    """One configured rectrack: the engine is made on first use, not at start-up."""
+
+    settings: Settings
+    clock: Clock = field(init=False)
+    _engine: Engine | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.clock = make_clock(self.settings.now, self.settings.timezone)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.settings.db_url)
+        return self._engine
+
+    def uow(self, check: bool = True) -> UnitOfWork:
+        """A unit of work; by default first checks that the schema is initialised."""
+        if check:
+            check_initialised(self.engine)
+        return UnitOfWork(self.engine, self.clock, self.settings.rules)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

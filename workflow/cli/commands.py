@@ -1,0 +1,157 @@
+"""Commands other than `rec`: init, import, people, report, audit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from workflow.audit import AuditQuery, find_events, instant_text
+from workflow.bootstrap import App
+from workflow.cli.app import cli, json_option, pass_app
+from workflow.cli.output import emit_json, shorten, table
+from workflow.clock import parse_bound
+from workflow.db import migrate
+from workflow.importer import import_file
+from workflow.people import add_person, list_people, set_active
+from workflow.reports import list_reports
+
+
+@cli.command()
+@pass_app
+def init(app: App) -> None:
+    """Create the database, or migrate it to this version's schema (safe to repeat)."""
+    before, after = migrate(app.engine)
+    url = app.engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"{url}: schema already at revision {after}")
+    else:
+        click.echo(f"{url}: schema {'created' if before is None else 'migrated'} "
+                   f"at revision {after}")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--actor", default="system", show_default=True, metavar="EMAIL",
+              help="Recorded as the importer in the audit trail.")
+@json_option
+@pass_app
+def import_(app: App, file: Path, actor: str, as_json: bool) -> None:
+    """Import people, reports and recommendations (YAML, JSON or CSV): all or nothing."""
+    with app.uow() as uow:
+        summary = import_file(uow, file, actor)
+    if as_json:
+        emit_json(summary.as_dict())
+    else:
+        click.echo(f"imported {summary.reports} report(s), {summary.recommendations} "
+                   f"recommendation(s), {summary.people} new person(s) from {file}")
+
+
+@cli.group()
+def people() -> None:
+    """The people who own, chase and sign off recommendations."""
+
+
+@people.command("add")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True,
+              help="owner, ilau, secretary, board or admin (repeatable).")
+@click.option("--group", help="Business group, e.g. TP.")
+@click.option("--actor", default="system", show_default=True, metavar="EMAIL")
+@json_option
+@pass_app
+def people_add(app: App, email: str, name: str, roles: tuple[str, ...], group: str | None,
+               actor: str, as_json: bool) -> None:
+    """Register a person."""
+    with app.uow() as uow:
+        added = add_person(uow, email, name, list(roles), group, actor)
+    if as_json:
+        emit_json(added.as_dict())
+    else:
+        click.echo(f"added {added.email} ({', '.join(added.roles)})")
+
+
+@people.command("list")
+@json_option
+@pass_app
+def people_list(app: App, as_json: bool) -> None:
+    """Everyone registered."""
+    with app.uow() as uow:
+        found = list_people(uow)
+    if as_json:
+        emit_json([p.as_dict() for p in found])
+    else:
+        table([(p.email, p.name, " ".join(p.roles), p.group, "" if p.active else "inactive")
+               for p in found], ["EMAIL", "NAME", "ROLES", "GROUP", ""])
+
+
+@people.command("deactivate")
+@click.argument("email")
+@click.option("--actor", default="system", show_default=True, metavar="EMAIL")
+@pass_app
+def people_deactivate(app: App, email: str, actor: str) -> None:
+    """Mark someone as gone: they can no longer act or be given recommendations."""
+    with app.uow() as uow:
+        found = set_active(uow, email, False, actor)
+    click.echo(f"{found.email} is inactive")
+
+
+@cli.group("report")
+def report_group() -> None:
+    """The reports recommendations come from."""
+
+
+@report_group.command("list")
+@json_option
+@pass_app
+def report_list(app: App, as_json: bool) -> None:
+    """Every report with its recommendations counted."""
+    with app.uow() as uow:
+        found = list_reports(uow)
+    if as_json:
+        emit_json(found)
+    else:
+        table([(r["key"], r["published"], r["body"], r["kind"], r["recommendations"], r["open"],
+                shorten(r["title"], 50)) for r in found],
+              ["KEY", "PUBLISHED", "BODY", "KIND", "RECS", "OPEN", "TITLE"])
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--rec", metavar="ID", help="Events of one recommendation (REPORT_KEY/REF).")
+@click.option("--actor", metavar="EMAIL", help="Events by one person.")
+@click.option("--report", "report_key", metavar="KEY", help="Events of one report.")
+@click.option("--event", metavar="E", help="Events of one kind, e.g. complete.")
+@click.option("--since", metavar="DATE", help="From this date or date-time.")
+@click.option("--until", metavar="DATE", help="Up to this date (inclusive) or date-time.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N")
+@click.option("--newest-first", is_flag=True)
+@json_option
+@click.pass_context
+def audit(ctx: click.Context, rec: str | None, actor: str | None, report_key: str | None,
+          event: str | None, since: str | None, until: str | None, limit: int | None,
+          newest_first: bool, as_json: bool) -> None:
+    """The audit trail: who did what, when, from which state to which."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app: App = ctx.obj
+    tz = app.settings.timezone
+    query = AuditQuery(
+        rec=rec, actor=actor.strip().lower() if actor else None, report=report_key, event=event,
+        since=parse_bound(since, tz) if since else None,
+        until=parse_bound(until, tz, end=True) if until else None,
+        limit=limit, newest_first=newest_first,
+    )
+    with app.uow() as uow, uow.read() as tx:
+        events = find_events(tx.conn, query)
+    rows = [{"seq": e["id"], "at": instant_text(e["at"]), "actor": e["actor"],
+             "event": e["event"], "rec": e["rec"], "report": e["report"],
+             "from": e["from_state"], "to": e["to_state"], "note": e["note"],
+             "changes": json.loads(e["changes"])} for e in events]
+    if as_json:
+        emit_json(rows)
+    else:
+        table([(r["seq"], r["at"][:19], r["actor"], r["event"], r["rec"] or r["report"],
+                f"{r['from'] or ''}->{r['to']}" if r["to"] else "", shorten(r["note"], 50))
+               for r in rows], ["#", "AT (UTC)", "ACTOR", "EVENT", "SUBJECT", "STATE", "NOTE"])

@@ -1,0 +1,70 @@
+"""Entry point: runs a command and maps every error to one line on stderr and an exit code.
+
+Exit codes: 0 done; 2 bad input; 3 refused by a guard or permission; 4 conflict with a
+concurrent change; 1 anything else (the database is unreachable, a bug).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+import structlog
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from config import ConfigError
+from states import Refused
+from workflow.cli import commands, recs  # noqa: F401 - registers the commands
+from workflow.cli.app import cli
+from workflow.errors import BadInput, Conflict, RectrackError
+
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (Conflict, 4),
+    (Refused, 3),
+    (BadInput, 2),
+    (ConfigError, 2),
+)
+
+log = structlog.get_logger("rectrack.cli")
+
+
+def exit_code(exc: BaseException) -> int:
+    for kind, code in EXIT_CODES:
+        if isinstance(exc, kind):
+            return code
+    return 1
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run one command line; returns its exit code instead of exiting."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None,
+                          prog_name="rectrack", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("error: aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except (RectrackError, Refused, ConfigError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exit_code(exc)
+    except OperationalError as exc:
+        click.echo(f"error: database unavailable: {_first_line(exc)}", err=True)
+        return 1
+    except DBAPIError as exc:
+        log.exception("database error")
+        click.echo(f"error: database error: {_first_line(exc)}", err=True)
+        return 1
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+def main() -> None:
+    sys.exit(run())

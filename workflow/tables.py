@@ -1,0 +1,234 @@
+"""The store: SQLAlchemy tables for everything rectrack keeps. Migrations mirror this file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.types import TypeDecorator
+
+from states import DEGREES, STATES
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant: stored in UTC, always read back timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: instants must carry a timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+person = Table(
+    "person",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("roles", String(100), nullable=False),  # space-separated, sorted
+    Column("group_name", String(100)),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+report = Table(
+    "report",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("body", String(120), nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("published", Date),
+    Column("committee", String(120)),
+    Column("responding_bodies", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+recommendation = Table(
+    "recommendation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", ForeignKey("report.id"), nullable=False),
+    Column("ref", String(32), nullable=False),
+    Column("code", String(100), nullable=False, unique=True),  # REPORT_KEY/REF
+    Column("subject", Text),
+    Column("text", Text, nullable=False),
+    Column("paragraph", String(32)),
+    Column("statutory", Boolean, nullable=False),
+    Column("owner_id", ForeignKey("person.id")),
+    Column("state", String(16), nullable=False),
+    Column("degree", String(16), nullable=False, server_default="none"),
+    Column("version", Integer, nullable=False),
+    Column("raised_at", UTCDateTime, nullable=False),
+    Column("state_changed_at", UTCDateTime, nullable=False),
+    Column("last_update_at", UTCDateTime),
+    Column("response_due", Date),
+    Column("plan_due", Date),
+    Column("update_due", Date),
+    Column("target_date", Date),
+    Column("original_target_date", Date),
+    # The earliest of the due dates that apply now: what the sweep and `--overdue` scan.
+    Column("next_due", Date),
+    Column("signed_off_by", String(254)),
+    Column("signed_off_at", UTCDateTime),
+    Column("completion_evidence", Text),
+    Column("closure_note", Text),
+    UniqueConstraint("report_id", "ref"),
+    CheckConstraint(_in("state", STATES), name="state"),
+    CheckConstraint(_in("degree", DEGREES), name="degree"),
+    Index(None, "state", "next_due"),
+    Index(None, "owner_id", "state"),
+)
+
+response = Table(
+    "response",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
+    Column("body", String(120), nullable=False),
+    Column("text", Text),
+    Column("not_applicable_reason", Text),
+    Column("by_email", String(254), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("rec_id", "body"),
+)
+
+action = Table(
+    "action",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner_id", ForeignKey("person.id"), nullable=False),
+    Column("target_date", Date, nullable=False),
+    Column("measure", Text),
+    Column("cost_estimate", Numeric(14, 2)),
+    Column("benefit_estimate", Text),
+    Column("cost_actual", Numeric(14, 2)),
+    Column("benefit_actual", Text),
+    Column("done_at", UTCDateTime),
+    Column("dropped_reason", Text),
+    UniqueConstraint("rec_id", "number"),
+)
+
+progress_update = Table(
+    "progress_update",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("author_email", String(254), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("degree", String(16)),
+    Column("evidence", Text),
+    Index(None, "rec_id", "at"),
+)
+
+LINK_KINDS = ("repeats", "related", "superseded_by")
+
+rec_link = Table(
+    "rec_link",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("target_rec_id", ForeignKey("recommendation.id")),
+    Column("target_report_id", ForeignKey("report.id")),
+    Column("note", Text),
+    CheckConstraint(_in("kind", LINK_KINDS), name="kind"),
+    CheckConstraint(
+        "target_rec_id IS NOT NULL OR target_report_id IS NOT NULL", name="target"
+    ),
+    Index(None, "rec_id"),
+    Index(None, "target_rec_id"),
+)
+
+EXTENSION_STATUSES = ("pending", "approved", "rejected")
+
+extension = Table(
+    "extension",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
+    Column("requested_by", String(254), nullable=False),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("from_date", Date),
+    Column("to_date", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("decided_by", String(254)),
+    Column("decided_at", UTCDateTime),
+    Column("decision_reason", Text),
+    CheckConstraint(_in("status", EXTENSION_STATUSES), name="status"),
+    Index(None, "rec_id", "status"),
+)
+
+# Append-only: the application only inserts, and database triggers (installed by the
+# migration) refuse UPDATE and DELETE. `id` is the position in the hash chain, gapless.
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(254), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("rec", String(100)),
+    Column("report", String(64)),
+    Column("from_state", String(16)),
+    Column("to_state", String(16)),
+    Column("note", Text),
+    Column("changes", Text, nullable=False),  # canonical JSON, hashed as stored
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index(None, "rec", "id"),
+    Index(None, "actor", "id"),
+    Index(None, "report", "id"),
+    Index(None, "event", "id"),
+    Index(None, "at"),
+)
