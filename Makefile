@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PY) -m workflow.demo.run
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -26,7 +26,9 @@ class Rule:
     complete_from_in_progress: bool = False
 
 
-_TYPES: dict[str, type] = {f.name: (bool if f.type in ("bool", bool) else int) for f in fields(Rule)}
+_TYPES: dict[str, type] = {
+    f.name: (bool if f.type in ("bool", bool) else int) for f in fields(Rule)
+}
 
 
 def _overrides(table: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def _overrides(table: Mapping[str, Any], where: str) -> dict[str, Any]:
         if type(value) is not kind:
             wanted = "true or false" if kind is bool else "a whole number of days"
             raise ConfigError(f"{where}: {key} must be {wanted}, not {value!r}")
-        if kind is int and value < 0:
+        if isinstance(value, int) and value < 0:
             raise ConfigError(f"{where}: {key} must not be negative")
         out[key] = value
     return out

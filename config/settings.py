@@ -66,8 +66,9 @@ def load_settings(
         db_url=database_url(db or env.get("RECTRACK_DB") or database.get("url") or DEFAULT_DB),
         now=now or env.get("RECTRACK_NOW") or data.get("clock", {}).get("now"),
         timezone=data.get("clock", {}).get("timezone", "Europe/London"),
-        log_level=(env.get("RECTRACK_LOG_LEVEL") or data.get("logging", {}).get("level")
-                   or "WARNING").upper(),
+        log_level=(
+            env.get("RECTRACK_LOG_LEVEL") or data.get("logging", {}).get("level") or "WARNING"
+        ).upper(),
         rules=load_rules(Path(rules_file) if rules_file else None, rules_table),
         sections=data,
     )

@@ -1,4 +1,4 @@
-"""Guards: named checks on a transition. Each returns None when satisfied, or says what is missing."""
+"""Guards: named checks on a transition; each returns None if satisfied, or what is missing."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ def _every_body_answered(case: Case, req: Request) -> str | None:
 def _body_is_responding(case: Case, req: Request) -> str | None:
     if req.body in case.responding_bodies:
         return None
-    return f"{req.body} is not a responding body (expected one of {', '.join(case.responding_bodies)})"
+    return (
+        f"{req.body} is not a responding body (expected one of {', '.join(case.responding_bodies)})"
+    )
 
 
 def _answer_given(case: Case, req: Request) -> str | None:

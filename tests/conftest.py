@@ -100,6 +100,17 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: P
 
 
 @pytest.fixture
+def pg_engine(pg_schema_url: str | None) -> Iterator[Engine]:
+    """An empty PostgreSQL database, for what only PostgreSQL has."""
+    if pg_schema_url is None:
+        pytest.skip("no PostgreSQL server (set RECTRACK_TEST_PG to require one)")
+    _truncate_pg(pg_schema_url)
+    eng = make_engine(pg_schema_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
 def engine(store_url: str) -> Iterator[Engine]:
     eng = make_engine(store_url)
     yield eng

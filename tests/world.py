@@ -26,12 +26,26 @@ def build(uow: UnitOfWork, recs: int = 3, bodies: tuple[str, ...] = ("MPS", "MPA
     add_person(uow, BOARD, "Bea Board", ["board"])
     add_person(uow, ADMIN, "Ada Admin", ["admin"])
     with uow.write() as tx:
-        insert_report(tx, NewReport(REPORT, "Bringing Offenders to Justice", "HMIC",
-                                    "inspection", date(2003, 10, 1), "PPRC", bodies), ILAU)
+        insert_report(
+            tx,
+            NewReport(
+                REPORT,
+                "Bringing Offenders to Justice",
+                "HMIC",
+                "inspection",
+                date(2003, 10, 1),
+                "PPRC",
+                bodies,
+            ),
+            ILAU,
+        )
     codes = []
     for n in range(1, recs + 1):
-        codes.append(svc.raise_recommendation(uow, f"{REPORT}/R{n}", f"Recommendation {n}",
-                                               ILAU, owner=OWNER, paragraph=f"3.{n}").rec)
+        codes.append(
+            svc.raise_recommendation(
+                uow, f"{REPORT}/R{n}", f"Recommendation {n}", ILAU, owner=OWNER, paragraph=f"3.{n}"
+            ).rec
+        )
     return codes
 
 

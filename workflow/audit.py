@@ -41,8 +41,9 @@ def _plain(value: Any) -> Any:
 
 def canonical(value: Any) -> str:
     """The one JSON spelling of `value` that is stored and hashed."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=_plain)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
+    )
 
 
 def instant_text(at: datetime) -> str:
@@ -52,8 +53,16 @@ def instant_text(at: datetime) -> str:
 def event_hash(row: dict[str, Any]) -> str:
     """SHA-256 over an event's content and the previous event's hash."""
     content = [
-        row["id"], instant_text(row["at"]), row["actor"], row["event"], row["rec"],
-        row["report"], row["from_state"], row["to_state"], row["note"], row["changes"],
+        row["id"],
+        instant_text(row["at"]),
+        row["actor"],
+        row["event"],
+        row["rec"],
+        row["report"],
+        row["from_state"],
+        row["to_state"],
+        row["note"],
+        row["changes"],
         row["prev_hash"],
     ]
     return hashlib.sha256(canonical(content).encode()).hexdigest()
@@ -86,11 +95,19 @@ class AuditWriter:
         changes: dict[str, Any] | None = None,
     ) -> None:
         """Add one event to be written when the transaction commits."""
-        self._rows.append({
-            "at": self._now, "actor": actor, "event": event, "rec": rec, "report": report,
-            "from_state": from_state, "to_state": to_state, "note": note,
-            "changes": canonical(changes or {}),
-        })
+        self._rows.append(
+            {
+                "at": self._now,
+                "actor": actor,
+                "event": event,
+                "rec": rec,
+                "report": report,
+                "from_state": from_state,
+                "to_state": to_state,
+                "note": note,
+                "changes": canonical(changes or {}),
+            }
+        )
 
     @property
     def pending(self) -> int:
@@ -130,8 +147,12 @@ def find_events(conn: Connection, q: AuditQuery) -> list[dict[str, Any]]:
     """Events matching every given filter, in chain order (or newest first), in one query."""
     t = audit_event.c
     stmt = select(audit_event)
-    for column, value in ((t.rec, q.rec), (t.actor, q.actor), (t.report, q.report),
-                          (t.event, q.event)):
+    for column, value in (
+        (t.rec, q.rec),
+        (t.actor, q.actor),
+        (t.report, q.report),
+        (t.event, q.event),
+    ):
         if value is not None:
             stmt = stmt.where(column == value)
     if q.since is not None:

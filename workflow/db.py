@@ -5,12 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 from migrations import SCHEMA_REVISION
 from workflow.errors import BadInput, NotInitialised
@@ -51,26 +48,28 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.connection.driver_connection.execute(begin)  # type: ignore[union-attr]
 
 
-def _alembic_config(conn: Connection) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("migrations")))
-    cfg.attributes["connection"] = conn
-    return cfg
-
-
 def migrate(engine: Engine) -> tuple[str | None, str]:
     """Create or upgrade the schema to the newest revision; returns (before, after)."""
+    # Alembic is imported here, not at start-up: only `init` needs it.
+    from alembic import command
+    from alembic.config import Config
+
     with engine.begin() as conn:
-        before = MigrationContext.configure(conn).get_current_revision()
+        before = schema_revision(conn)
         if before != SCHEMA_REVISION:
-            command.upgrade(_alembic_config(conn), "head")
+            cfg = Config()
+            cfg.set_main_option("script_location", str(resources.files("migrations")))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
     return before, SCHEMA_REVISION
 
 
 def schema_revision(conn: Connection) -> str | None:
+    """The Alembic revision the database is at; None for an empty database."""
     try:
-        return MigrationContext.configure(conn).get_current_revision()
-    except OperationalError:
+        with conn.begin_nested():
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
         return None
 
 

@@ -7,14 +7,14 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-import holidays
-
 from config import Rule
 from states import ACTIVE
 
 
 @cache
 def _england_and_wales() -> Any:
+    import holidays  # loaded on first use: most installations count calendar days
+
     # Bank holidays are the same in England and in Wales.
     return holidays.country_holidays("GB", subdiv="ENG")
 

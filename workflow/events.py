@@ -25,10 +25,26 @@ _actor = person.alias("actor")
 
 _LOAD = Prepared(
     select(
-        _r.id, _r.code, _r.state, _r.version, _r.statutory, _r.degree, _r.target_date,
-        _r.original_target_date, _r.response_due, _r.plan_due, _r.update_due, _r.next_due,
-        _r.last_update_at, report.c.key, report.c.kind, report.c.responding_bodies,
-        _owner.c.email, _actor.c.email, _actor.c.roles, _actor.c.active,
+        _r.id,
+        _r.code,
+        _r.state,
+        _r.version,
+        _r.statutory,
+        _r.degree,
+        _r.target_date,
+        _r.original_target_date,
+        _r.response_due,
+        _r.plan_due,
+        _r.update_due,
+        _r.next_due,
+        _r.last_update_at,
+        report.c.key,
+        report.c.kind,
+        report.c.responding_bodies,
+        _owner.c.email,
+        _actor.c.email,
+        _actor.c.roles,
+        _actor.c.active,
     )
     .select_from(
         recommendation.join(report, report.c.id == _r.report_id)
@@ -73,19 +89,49 @@ def load(tx: Tx, code: str, actor: str) -> Loaded:
     row = _LOAD.first(tx.conn, {"code": code, "actor": actor.strip().lower()})
     if row is None:
         raise UnknownRecommendation(code)
-    (rid, code, state, version, statutory, degree, target, original, response_due, plan_due,
-     update_due, next_due, last_update_at, report_key, kind, bodies, owner, actor_email,
-     roles, active) = row
+    (
+        rid,
+        code,
+        state,
+        version,
+        statutory,
+        degree,
+        target,
+        original,
+        response_due,
+        plan_due,
+        update_due,
+        next_due,
+        last_update_at,
+        report_key,
+        kind,
+        bodies,
+        owner,
+        actor_email,
+        roles,
+        active,
+    ) = row
     if actor_email is None:
         raise UnknownPerson(actor)
     return Loaded(
-        id=rid, code=code, report=report_key, kind=kind, bodies=tuple(bodies),
-        statutory=bool(statutory), version=version, owner=owner,
+        id=rid,
+        code=code,
+        report=report_key,
+        kind=kind,
+        bodies=tuple(bodies),
+        statutory=bool(statutory),
+        version=version,
+        owner=owner,
         actor=Actor(actor_email, frozenset(roles.split()), bool(active)),
         columns={
-            "state": state, "degree": degree, "target_date": target,
-            "original_target_date": original, "response_due": response_due,
-            "plan_due": plan_due, "update_due": update_due, "next_due": next_due,
+            "state": state,
+            "degree": degree,
+            "target_date": target,
+            "original_target_date": original,
+            "response_due": response_due,
+            "plan_due": plan_due,
+            "update_due": update_due,
+            "next_due": next_due,
             "last_update_at": last_update_at,
         },
     )
@@ -111,8 +157,13 @@ class Outcome:
     version: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.rec, "event": self.event, "from": self.from_state,
-                "to": self.to_state, "version": self.version}
+        return {
+            "id": self.rec,
+            "event": self.event,
+            "from": self.from_state,
+            "to": self.to_state,
+            "version": self.version,
+        }
 
 
 Facts = Callable[[Tx, Loaded, Case], None]
@@ -136,31 +187,51 @@ def transition(
         raise Conflict(code, expected_version, rec.version)
     rule = tx.rules.for_recommendation(rec.kind, rec.statutory)
     case = Case(
-        state=rec.state, owner=rec.owner, degree=rec.columns["degree"],
-        responding_bodies=rec.bodies, target=rec.columns["target_date"],
+        state=rec.state,
+        owner=rec.owner,
+        degree=rec.columns["degree"],
+        responding_bodies=rec.bodies,
+        target=rec.columns["target_date"],
         complete_from_in_progress=rule.complete_from_in_progress,
     )
     for load_facts in facts:
         load_facts(tx, rec, case)
-    req = Request(actor=rec.actor, today=tx.today, horizon_days=rule.plan_horizon_days,
-                  subject=code, **request)
+    req = Request(
+        actor=rec.actor,
+        today=tx.today,
+        horizon_days=rule.plan_horizon_days,
+        subject=code,
+        **request,
+    )
     before = rec.state
     after = fire(event, case, req)
     effect = apply(tx, rec, case, req) if apply is not None else Effect()
     target = effect.columns.get("target_date", rec.columns["target_date"])
     due = after_event(event, after, rec.due, target, tx.today, rule)
     columns = {
-        **effect.columns, "state": after, "response_due": due.response, "plan_due": due.plan,
-        "update_due": due.update, "next_due": due.next,
+        **effect.columns,
+        "state": after,
+        "response_due": due.response,
+        "plan_due": due.plan,
+        "update_due": due.update,
+        "next_due": due.next,
     }
     if after != before:
         columns["state_changed_at"] = tx.now
     write(tx, rec, columns)
-    changes = {k: [rec.columns.get(k), v] for k, v in columns.items()
-               if k not in _NOT_DIFFED and rec.columns.get(k) != v}
+    changes = {
+        k: [rec.columns.get(k), v]
+        for k, v in columns.items()
+        if k not in _NOT_DIFFED and rec.columns.get(k) != v
+    }
     tx.audit.append(
-        actor=rec.actor.email, event=event, rec=code, report=rec.report, from_state=before,
-        to_state=after, note=effect.note if effect.note is not None else req.note or req.reason,
+        actor=rec.actor.email,
+        event=event,
+        rec=code,
+        report=rec.report,
+        from_state=before,
+        to_state=after,
+        note=effect.note if effect.note is not None else req.note or req.reason,
         changes={**changes, **effect.details},
     )
     return Outcome(code, event, before, after, rec.version + 1)

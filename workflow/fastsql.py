@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect
 from sqlalchemy.sql import ClauseElement, Select
+from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any]
 
@@ -45,8 +46,10 @@ class Prepared:
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         if dialect.paramstyle not in ("named", "pyformat"):
-            dialect = type(dialect)(paramstyle="named")
-        compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
+            dialect = type(dialect)(paramstyle="named")  # type: ignore[call-arg]
+        compiled = cast(
+            SQLCompiler, self.statement.compile(dialect=dialect, column_keys=self.column_keys)
+        )
         binders: list[tuple[str, Processor]] = []
         for name, bind in compiled.binds.items():
             proc = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -80,7 +83,9 @@ class Prepared:
         cursor.close()
         return count
 
-    def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> tuple[Any, ...] | None:
+    def first(
+        self, conn: Connection, params: Mapping[str, Any] | None = None
+    ) -> tuple[Any, ...] | None:
         """Run a query; the first row with SQLAlchemy's result types applied, or None."""
         cursor, c = self._run(conn, params or {})
         row = cursor.fetchone()

@@ -28,15 +28,30 @@ from workflow.uow import Tx, UnitOfWork
 
 # The CSV layout has no column for who must respond; the force answers unless it says otherwise.
 DEFAULT_RESPONDING_BODIES = ("MPS",)
-CSV_COLUMNS = ("report_key", "report_title", "body", "kind", "published", "ref", "text",
-               "paragraph", "owner", "statutory")
+CSV_COLUMNS = (
+    "report_key",
+    "report_title",
+    "body",
+    "kind",
+    "published",
+    "ref",
+    "text",
+    "paragraph",
+    "owner",
+    "statutory",
+)
 CSV_OPTIONAL = ("committee", "responding_bodies", "subject", "repeats")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Key = Annotated[str, StringConstraints(strip_whitespace=True,
-                                       pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True,
-                                         pattern=EMAIL.pattern)]
+Key = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64
+    ),
+]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=EMAIL.pattern)
+]
 RecId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CODE.pattern)]
 
 
@@ -85,11 +100,15 @@ class ImportSummary:
     people: int
 
     def as_dict(self) -> dict[str, int]:
-        return {"reports": self.reports, "recommendations": self.recommendations,
-                "people": self.people}
+        return {
+            "reports": self.reports,
+            "recommendations": self.recommendations,
+            "people": self.people,
+        }
 
 
 # --- reading, with positions ------------------------------------------------------------------
+
 
 class _Lines(dict[str, Any]):
     """A mapping that remembers the line of itself and of each key (1-based)."""
@@ -108,10 +127,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Lines:
     out.line = node.start_mark.line + 1
     out.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if key in out:
             raise ImportFileError("", key_node.start_mark.line + 1, str(key), "duplicate key")
-        out[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
     return out
 
@@ -128,7 +147,7 @@ _LineLoader.yaml_implicit_resolvers = {
 
 def _read_yaml(path: Path, text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except ImportFileError as exc:
         raise ImportFileError(str(path), exc.line, exc.field, exc.problem) from None
     except yaml.MarkedYAMLError as exc:
@@ -169,12 +188,16 @@ def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
             raise ImportFileError(str(path), start, None, "more fields than the header has")
         stat = (row["statutory"] or "").strip().lower()
         if stat not in _TRUE | _FALSE:
-            raise ImportFileError(str(path), start, "statutory",
-                                  f"expected true or false, got {row['statutory']!r}")
+            raise ImportFileError(
+                str(path), start, "statutory", f"expected true or false, got {row['statutory']!r}"
+            )
         bodies = [b.strip() for b in (row.get("responding_bodies") or "").split(";") if b.strip()]
         report_fields = {
-            "key": row["report_key"], "title": row["report_title"], "body": row["body"],
-            "kind": row["kind"], "published": row["published"] or None,
+            "key": row["report_key"],
+            "title": row["report_title"],
+            "body": row["body"],
+            "kind": row["kind"],
+            "published": row["published"] or None,
             "committee": row.get("committee") or None,
             "responding_bodies": bodies or list(DEFAULT_RESPONDING_BODIES),
         }
@@ -184,18 +207,29 @@ def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
         for name, value in report_fields.items():
             if found[name] != value:
                 column = {"key": "report_key", "title": "report_title"}.get(name, name)
-                raise ImportFileError(str(path), start, column,
-                                      f"differs from an earlier row of report {row['report_key']}")
-        rec = {"ref": row["ref"], "text": row["text"], "paragraph": row["paragraph"] or None,
-               "owner": row["owner"] or None, "statutory": stat in _TRUE,
-               "subject": row.get("subject") or None, "repeats": row.get("repeats") or None}
+                raise ImportFileError(
+                    str(path),
+                    start,
+                    column,
+                    f"differs from an earlier row of report {row['report_key']}",
+                )
+        rec = {
+            "ref": row["ref"],
+            "text": row["text"],
+            "paragraph": row["paragraph"] or None,
+            "owner": row["owner"] or None,
+            "statutory": stat in _TRUE,
+            "subject": row.get("subject") or None,
+            "repeats": row.get("repeats") or None,
+        }
         lines[(list(reports).index(row["report_key"]), len(found["recommendations"]))] = start
         found["recommendations"].append(rec)
     return {"reports": list(reports.values())}, lines
 
 
-def _locate(path: Path, raw: Any, loc: tuple[int | str, ...],
-            csv_lines: CsvLines | None) -> ImportFileError:
+def _locate(
+    path: Path, raw: Any, loc: tuple[int | str, ...], csv_lines: CsvLines | None
+) -> ImportFileError:
     """File, line (or record) and field of a validation error at `loc` in `raw`."""
     node, line, record = raw, None, ""
     field = None
@@ -238,8 +272,9 @@ def read_import_file(path: Path) -> tuple[ImportDoc, Any, CsvLines | None]:
     elif suffix == ".csv":
         raw, csv_lines = _read_csv(path, text)
     else:
-        raise ImportFileError(str(path), None, None,
-                              "unknown format: use a .yaml, .yml, .json or .csv file")
+        raise ImportFileError(
+            str(path), None, None, "unknown format: use a .yaml, .yml, .json or .csv file"
+        )
     if not isinstance(raw, dict):
         raise ImportFileError(str(path), 1, None, "expected a mapping with people and reports")
     try:
@@ -255,15 +290,18 @@ def read_import_file(path: Path) -> tuple[ImportDoc, Any, CsvLines | None]:
         if bad:
             idx = doc.people.index(p_)
             err = _locate(path, raw, ("people", idx, "roles"), None)
-            raise ImportFileError(err.file, err.line, "roles",
-                                  f"unknown role {bad[0]!r} (known: {', '.join(ROLES)})")
+            raise ImportFileError(
+                err.file, err.line, "roles", f"unknown role {bad[0]!r} (known: {', '.join(ROLES)})"
+            )
     return doc, raw, csv_lines
 
 
 # --- checking against the database, then writing ---------------------------------------------
 
-def _problem(path: Path, raw: Any, loc: tuple[int | str, ...], csv_lines: CsvLines | None,
-             problem: str) -> ImportFileError:
+
+def _problem(
+    path: Path, raw: Any, loc: tuple[int | str, ...], csv_lines: CsvLines | None, problem: str
+) -> ImportFileError:
     err = _locate(path, raw, loc, csv_lines)
     return ImportFileError(err.file, err.line, err.field, problem)
 
@@ -295,28 +333,54 @@ def import_file(uow: UnitOfWork, path: Path, actor: str = "system") -> ImportSum
             refs: set[str] = set()
             for j, rec in enumerate(rep.recommendations):
                 if rec.ref in refs:
-                    raise fail(("reports", i, "recommendations", j, "ref"),
-                               f"{rep.key}/{rec.ref} appears twice")
+                    raise fail(
+                        ("reports", i, "recommendations", j, "ref"),
+                        f"{rep.key}/{rec.ref} appears twice",
+                    )
                 refs.add(rec.ref)
                 if rec.owner is not None and rec.owner not in known_emails:
-                    raise fail(("reports", i, "recommendations", j, "owner"),
-                               f"unknown person {rec.owner} (add them under people)")
+                    raise fail(
+                        ("reports", i, "recommendations", j, "owner"),
+                        f"unknown person {rec.owner} (add them under people)",
+                    )
                 if rec.owner is not None and rec.owner in people and not people[rec.owner][1]:
-                    raise fail(("reports", i, "recommendations", j, "owner"),
-                               f"{rec.owner} is not active")
+                    raise fail(
+                        ("reports", i, "recommendations", j, "owner"), f"{rec.owner} is not active"
+                    )
         links = _check_links(tx, doc, codes, fail)
         for p_ in new_people:
             insert_person(tx, p_.email, p_.name, tuple(sorted(set(p_.roles))), p_.group, actor)
         ids = _person_ids(tx, known_emails)
         count = 0
         for rep in doc.reports:
-            report_id = insert_report(tx, NewReport(
-                rep.key, rep.title, rep.body, rep.kind, rep.published, rep.committee,
-                tuple(rep.responding_bodies)), actor)
-            rows = [new_recommendation_row(
-                tx, report_id, rep.kind, f"{rep.key}/{rec.ref}", rec.ref, rec.text,
-                rec.paragraph, rec.statutory, ids.get(rec.owner) if rec.owner else None,
-                rec.subject) for rec in rep.recommendations]
+            report_id = insert_report(
+                tx,
+                NewReport(
+                    rep.key,
+                    rep.title,
+                    rep.body,
+                    rep.kind,
+                    rep.published,
+                    rep.committee,
+                    tuple(rep.responding_bodies),
+                ),
+                actor,
+            )
+            rows = [
+                new_recommendation_row(
+                    tx,
+                    report_id,
+                    rep.kind,
+                    f"{rep.key}/{rec.ref}",
+                    rec.ref,
+                    rec.text,
+                    rec.paragraph,
+                    rec.statutory,
+                    ids.get(rec.owner) if rec.owner else None,
+                    rec.subject,
+                )
+                for rec in rep.recommendations
+            ]
             if rows:
                 tx.conn.execute(insert(recommendation), rows)
             for row, rec in zip(rows, rep.recommendations, strict=True):
@@ -329,7 +393,8 @@ def import_file(uow: UnitOfWork, path: Path, actor: str = "system") -> ImportSum
 def _people(tx: Tx, doc: ImportDoc, fail: Any) -> dict[str, tuple[int, bool]]:
     """People already known (email -> (id, active)) among those the file mentions."""
     emails = {p.email for p in doc.people} | {
-        rec.owner for _, _, _, rec in _walk_recs(doc) if rec.owner}
+        rec.owner for _, _, _, rec in _walk_recs(doc) if rec.owner
+    }
     seen: set[str] = set()
     for i, p_ in enumerate(doc.people):
         if p_.email in seen:
@@ -337,8 +402,9 @@ def _people(tx: Tx, doc: ImportDoc, fail: Any) -> dict[str, tuple[int, bool]]:
         seen.add(p_.email)
     if not emails:
         return {}
-    rows = tx.conn.execute(select(person.c.email, person.c.id, person.c.active)
-                           .where(person.c.email.in_(emails)))
+    rows = tx.conn.execute(
+        select(person.c.email, person.c.id, person.c.active).where(person.c.email.in_(emails))
+    )
     return {e: (i, bool(a)) for e, i, a in rows}
 
 
@@ -346,7 +412,7 @@ def _person_ids(tx: Tx, emails: set[str]) -> dict[str, int]:
     if not emails:
         return {}
     rows = tx.conn.execute(select(person.c.email, person.c.id).where(person.c.email.in_(emails)))
-    return dict(rows.tuples().all())
+    return {e: i for e, i in rows}
 
 
 def _check_links(tx: Tx, doc: ImportDoc, codes: set[str], fail: Any) -> list[tuple[str, str, str]]:
@@ -354,16 +420,21 @@ def _check_links(tx: Tx, doc: ImportDoc, codes: set[str], fail: Any) -> list[tup
     for i, j, rep, rec in _walk_recs(doc):
         code = f"{rep.key}/{rec.ref}"
         if rec.repeats:
-            wanted.append((code, "repeats", rec.repeats,
-                           ("reports", i, "recommendations", j, "repeats")))
+            wanted.append(
+                (code, "repeats", rec.repeats, ("reports", i, "recommendations", j, "repeats"))
+            )
         for k, other in enumerate(rec.related):
-            wanted.append((code, "related", other,
-                           ("reports", i, "recommendations", j, "related", k)))
+            wanted.append(
+                (code, "related", other, ("reports", i, "recommendations", j, "related", k))
+            )
     targets = {t for _, _, t, _ in wanted} - codes
     known = set()
     if targets:
-        known = set(tx.conn.execute(select(recommendation.c.code)
-                                    .where(recommendation.c.code.in_(targets))).scalars())
+        known = set(
+            tx.conn.execute(
+                select(recommendation.c.code).where(recommendation.c.code.in_(targets))
+            ).scalars()
+        )
     for code, _, target, loc in wanted:
         if target == code:
             raise fail(loc, f"{code} cannot link to itself")
@@ -376,10 +447,18 @@ def _insert_links(tx: Tx, links: list[tuple[str, str, str]], actor: str) -> None
     if not links:
         return
     codes = {c for c, _, _ in links} | {t for _, _, t in links}
-    ids = dict(tx.conn.execute(select(recommendation.c.code, recommendation.c.id)
-                               .where(recommendation.c.code.in_(codes))).tuples().all())
-    tx.conn.execute(insert(rec_link), [
-        {"rec_id": ids[c], "kind": k, "target_rec_id": ids[t]} for c, k, t in links])
+    ids = dict(
+        tx.conn.execute(
+            select(recommendation.c.code, recommendation.c.id).where(
+                recommendation.c.code.in_(codes)
+            )
+        ).all()
+    )
+    tx.conn.execute(
+        insert(rec_link),
+        [{"rec_id": ids[c], "kind": k, "target_rec_id": ids[t]} for c, k, t in links],
+    )
     for c, k, t in links:
-        tx.audit.append(actor=actor, event="link", rec=c, report=c.split("/")[0],
-                        changes={"kind": k, "to": t})
+        tx.audit.append(
+            actor=actor, event="link", rec=c, report=c.split("/")[0], changes={"kind": k, "to": t}
+        )

@@ -30,8 +30,13 @@ class Person:
         return Actor(self.email, frozenset(self.roles), self.active)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"email": self.email, "name": self.name, "roles": list(self.roles),
-                "group": self.group, "active": self.active}
+        return {
+            "email": self.email,
+            "name": self.name,
+            "roles": list(self.roles),
+            "group": self.group,
+            "active": self.active,
+        }
 
 
 def normalise_email(email: str) -> str:
@@ -51,8 +56,9 @@ def check_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _from_row(row: Any) -> Person:
-    return Person(row.id, row.email, row.name, tuple(row.roles.split()), row.group_name,
-                  bool(row.active))
+    return Person(
+        row.id, row.email, row.name, tuple(row.roles.split()), row.group_name, bool(row.active)
+    )
 
 
 def find_person(conn: Connection, email: str) -> Person | None:
@@ -72,16 +78,31 @@ def insert_person(
 ) -> int:
     """Insert a person (validated already) and record it in the audit trail."""
     new_id: int = tx.conn.execute(
-        insert(person).values(email=email, name=name, roles=" ".join(roles), group_name=group,
-                              active=True, created_at=tx.now).returning(person.c.id)
+        insert(person)
+        .values(
+            email=email,
+            name=name,
+            roles=" ".join(roles),
+            group_name=group,
+            active=True,
+            created_at=tx.now,
+        )
+        .returning(person.c.id)
     ).scalar_one()
-    tx.audit.append(actor=actor, event="person.add",
-                    changes={"email": email, "name": name, "roles": roles, "group": group})
+    tx.audit.append(
+        actor=actor,
+        event="person.add",
+        changes={"email": email, "name": name, "roles": roles, "group": group},
+    )
     return new_id
 
 
 def add_person(
-    uow: UnitOfWork, email: str, name: str, roles: list[str], group: str | None = None,
+    uow: UnitOfWork,
+    email: str,
+    name: str,
+    roles: list[str],
+    group: str | None = None,
     actor: str = "system",
 ) -> Person:
     """Register a person; refused if the email is already known."""
@@ -102,8 +123,11 @@ def set_active(uow: UnitOfWork, email: str, active: bool, actor: str = "system")
         found = get_person(tx.conn, email)
         if found.active != active:
             tx.conn.execute(update(person).where(person.c.id == found.id).values(active=active))
-            tx.audit.append(actor=actor, event="person.activate" if active else "person.deactivate",
-                            changes={"email": found.email, "active": [found.active, active]})
+            tx.audit.append(
+                actor=actor,
+                event="person.activate" if active else "person.deactivate",
+                changes={"email": found.email, "active": [found.active, active]},
+            )
         return get_person(tx.conn, email)
 
 

@@ -56,7 +56,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        instant: datetime = value
+        return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -182,9 +183,7 @@ rec_link = Table(
     Column("target_report_id", ForeignKey("report.id")),
     Column("note", Text),
     CheckConstraint(_in("kind", LINK_KINDS), name="kind"),
-    CheckConstraint(
-        "target_rec_id IS NOT NULL OR target_report_id IS NOT NULL", name="target"
-    ),
+    CheckConstraint("target_rec_id IS NOT NULL OR target_report_id IS NOT NULL", name="target"),
     Index(None, "rec_id"),
     Index(None, "target_rec_id"),
 )

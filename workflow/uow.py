@@ -81,5 +81,3 @@ class UnitOfWork:
 
     def __repr__(self) -> str:
         return f"UnitOfWork({self.engine.url!r})"
-
-

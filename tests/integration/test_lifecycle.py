@@ -24,8 +24,9 @@ def snapshot(uow: UnitOfWork) -> tuple[int, list[tuple[object, ...]]]:
     """Audit event count and every recommendation row: equal before and after a refusal."""
     with uow.read() as tx:
         events = tx.conn.execute(select(func.count()).select_from(audit_event)).scalar_one()
-        rows = [tuple(r) for r in tx.conn.execute(select(recommendation)
-                                                  .order_by(recommendation.c.id))]
+        rows = [
+            tuple(r) for r in tx.conn.execute(select(recommendation).order_by(recommendation.c.id))
+        ]
     return events, rows
 
 
@@ -37,8 +38,15 @@ def test_a_recommendation_walks_its_whole_lifecycle(uow: UnitOfWork, clock: Fixe
     out = svc.respond(uow, code, ILAU, "MPA", not_applicable="MPS matter")
     assert [o.event for o in out] == ["record_response", "respond"]
     advance(clock, 7)
-    svc.plan(uow, code, OWNER, [("Write the plan", OWNER, date(2004, 3, 31)),
-                                ("Brief the board", OTHER, date(2004, 2, 28))])
+    svc.plan(
+        uow,
+        code,
+        OWNER,
+        [
+            ("Write the plan", OWNER, date(2004, 3, 31)),
+            ("Brief the board", OTHER, date(2004, 2, 28)),
+        ],
+    )
     svc.start(uow, code, OWNER, note="kick-off")
     advance(clock, 30)
     svc.record_update(uow, code, OWNER, "Half way", degree="partially")
@@ -78,10 +86,18 @@ def test_due_dates_follow_the_rules(uow: UnitOfWork, clock: FixedClock) -> None:
     svc.respond(uow, code, ILAU, "MPS", text="a")
     svc.respond(uow, code, ILAU, "MPA", text="b")
     assert show_recommendation(uow, code)["due"] == {
-        "response": None, "plan": "2003-12-29", "update": None, "target": None}
+        "response": None,
+        "plan": "2003-12-29",
+        "update": None,
+        "target": None,
+    }
     svc.plan(uow, code, OWNER, [("x", OWNER, date(2004, 6, 30))])
     assert show_recommendation(uow, code)["due"] == {
-        "response": None, "plan": None, "update": "2003-12-03", "target": "2004-06-30"}
+        "response": None,
+        "plan": None,
+        "update": "2003-12-03",
+        "target": "2004-06-30",
+    }
     advance(clock, 10)
     svc.record_update(uow, code, OWNER, "progress")
     assert show_recommendation(uow, code)["due"]["update"] == "2003-12-13"
@@ -164,7 +180,8 @@ def test_supersede_records_the_successor_and_reopen_brings_it_back(uow: UnitOfWo
     assert view["state"] == "superseded"
     assert view["links"] == [{"kind": "superseded_by", "to": second, "note": None}]
     assert show_recommendation(uow, second)["links"] == [
-        {"kind": "supersedes", "to": first, "note": None}]
+        {"kind": "supersedes", "to": first, "note": None}
+    ]
     with pytest.raises(BadInput):
         svc.supersede(uow, second, ILAU, by="botj-2003/R99")
     svc.supersede(uow, second, ILAU, rationale="Overtaken by the CJ strategy 2003-2006")

@@ -18,21 +18,24 @@ def test_calendar_days() -> None:
     assert add_days(D, 56, working_days=False) == date(2003, 12, 29)
 
 
-@pytest.mark.parametrize(("start", "days", "due"), [
-    (date(2003, 11, 3), 5, date(2003, 11, 10)),      # a week of working days
-    (date(2003, 12, 24), 1, date(2003, 12, 29)),     # Christmas Day and Boxing Day 2003
-    (date(2004, 4, 8), 1, date(2004, 4, 13)),        # Good Friday and Easter Monday 2004
-    (date(2004, 5, 28), 1, date(2004, 6, 1)),        # Spring bank holiday, 31 May 2004
-    (date(2004, 12, 24), 1, date(2004, 12, 29)),     # Christmas 2004 fell on a Saturday
-    (date(2003, 11, 3), 0, date(2003, 11, 3)),
-])
+@pytest.mark.parametrize(
+    ("start", "days", "due"),
+    [
+        (date(2003, 11, 3), 5, date(2003, 11, 10)),  # a week of working days
+        (date(2003, 12, 24), 1, date(2003, 12, 29)),  # Christmas Day and Boxing Day 2003
+        (date(2004, 4, 8), 1, date(2004, 4, 13)),  # Good Friday and Easter Monday 2004
+        (date(2004, 5, 28), 1, date(2004, 6, 1)),  # Spring bank holiday, 31 May 2004
+        (date(2004, 12, 24), 1, date(2004, 12, 29)),  # Christmas 2004 fell on a Saturday
+        (date(2003, 11, 3), 0, date(2003, 11, 3)),
+    ],
+)
 def test_working_days_skip_weekends_and_bank_holidays(start: date, days: int, due: date) -> None:
     assert add_days(start, days, working_days=True) == due
 
 
 def test_working_day_calendar() -> None:
     assert not is_working_day(date(2004, 8, 30))  # late summer bank holiday
-    assert not is_working_day(date(2004, 1, 3))   # a Saturday
+    assert not is_working_day(date(2004, 1, 3))  # a Saturday
     assert is_working_day(date(2004, 1, 5))
 
 
@@ -50,7 +53,9 @@ def test_working_day_rules_count_working_days() -> None:
 
 def test_respond_replaces_the_response_date_with_the_plan_date() -> None:
     before = Due(response=date(2003, 12, 29))
-    assert after_event("respond", "responded", before, None, D, RULE) == Due(plan=date(2003, 12, 29))
+    assert after_event("respond", "responded", before, None, D, RULE) == Due(
+        plan=date(2003, 12, 29)
+    )
 
 
 def test_plan_starts_the_update_clock_and_sets_the_target() -> None:
@@ -62,8 +67,10 @@ def test_plan_starts_the_update_clock_and_sets_the_target() -> None:
 
 def test_start_keeps_the_update_clock_running() -> None:
     before = Due(update=date(2003, 12, 3), target=date(2004, 6, 30))
-    assert after_event("start", "in_progress", before, date(2004, 6, 30), date(2003, 11, 20),
-                       RULE) == before
+    assert (
+        after_event("start", "in_progress", before, date(2004, 6, 30), date(2003, 11, 20), RULE)
+        == before
+    )
 
 
 def test_an_update_resets_the_update_clock() -> None:
@@ -91,5 +98,9 @@ def test_the_target_counts_only_while_being_implemented() -> None:
 
 
 def test_due_as_dict_has_the_four_keys() -> None:
-    assert Due(update=D).as_dict() == {"response": None, "plan": None,
-                                       "update": "2003-11-03", "target": None}
+    assert Due(update=D).as_dict() == {
+        "response": None,
+        "plan": None,
+        "update": "2003-11-03",
+        "target": None,
+    }

@@ -38,8 +38,14 @@ PENDING = PendingExtension(OWNER.email, FUTURE + timedelta(days=30), "late")
 
 
 def case(state: str, **kw: object) -> Case:
-    base = {"owner": OWNER.email, "responding_bodies": BODIES, "answers": dict(ANSWERED),
-            "actions": (DONE_ACTION,), "degree": "completely", "target": FUTURE}
+    base = {
+        "owner": OWNER.email,
+        "responding_bodies": BODIES,
+        "answers": dict(ANSWERED),
+        "actions": (DONE_ACTION,),
+        "degree": "completely",
+        "target": FUTURE,
+    }
     base.update(kw)
     return Case(state=state, **base)  # type: ignore[arg-type]
 
@@ -71,8 +77,13 @@ FACTS: dict[str, dict[str, object]] = {
     "reject_extension": {"pending_extension": PENDING},
 }
 EXPECTED_DEST = {
-    "respond": "responded", "plan": "planned", "start": "in_progress", "monitor": "monitored",
-    "complete": "complete", "supersede": "superseded", "reopen": "in_progress",
+    "respond": "responded",
+    "plan": "planned",
+    "start": "in_progress",
+    "monitor": "monitored",
+    "complete": "complete",
+    "supersede": "superseded",
+    "reopen": "in_progress",
 }
 
 
@@ -119,25 +130,60 @@ REFUSALS = [
     ("record_response", "raised", {}, {"answer": Answer(None, "")}, "answer_given"),
     ("respond", "raised", {"owner": None}, {"actor": ILAU}, "owner_assigned"),
     ("respond", "raised", {"answers": {"MPS": Answer("ok")}}, {}, "every_body_answered"),
-    ("respond", "raised", {"answers": {"MPS": Answer("ok"), "MPA": Answer(None, " ")}}, {},
-     "every_body_answered"),
+    (
+        "respond",
+        "raised",
+        {"answers": {"MPS": Answer("ok"), "MPA": Answer(None, " ")}},
+        {},
+        "every_body_answered",
+    ),
     ("plan", "responded", {}, {"actions": ()}, "has_actions"),
-    ("plan", "responded", {}, {"actions": (ActionFacts(1, None, FUTURE),)},
-     "actions_owned_and_dated"),
-    ("plan", "responded", {}, {"actions": (ActionFacts(1, OWNER.email, None),)},
-     "actions_owned_and_dated"),
-    ("plan", "responded", {}, {"actions": (ActionFacts(1, OWNER.email, TODAY),)},
-     "targets_in_future"),
-    ("plan", "responded", {}, {"actions": (ActionFacts(1, OWNER.email, TODAY + timedelta(3650)),)},
-     "targets_within_horizon"),
+    (
+        "plan",
+        "responded",
+        {},
+        {"actions": (ActionFacts(1, None, FUTURE),)},
+        "actions_owned_and_dated",
+    ),
+    (
+        "plan",
+        "responded",
+        {},
+        {"actions": (ActionFacts(1, OWNER.email, None),)},
+        "actions_owned_and_dated",
+    ),
+    (
+        "plan",
+        "responded",
+        {},
+        {"actions": (ActionFacts(1, OWNER.email, TODAY),)},
+        "targets_in_future",
+    ),
+    (
+        "plan",
+        "responded",
+        {},
+        {"actions": (ActionFacts(1, OWNER.email, TODAY + timedelta(3650)),)},
+        "targets_within_horizon",
+    ),
     ("update", "in_progress", {}, {"note": "  "}, "note_given"),
     ("update", "monitored", {}, {"note": None}, "note_given"),
     ("monitor", "in_progress", {"actions": (OPEN_ACTION,)}, {}, "actions_closed"),
-    ("monitor", "in_progress", {"actions": (replace(OPEN_ACTION, dropped_reason=""),)}, {},
-     "actions_closed"),
+    (
+        "monitor",
+        "in_progress",
+        {"actions": (replace(OPEN_ACTION, dropped_reason=""),)},
+        {},
+        "actions_closed",
+    ),
     ("action_done", "in_progress", {"actions": (DONE_ACTION,)}, {}, "action_open"),
-    ("action_done", "in_progress", {"actions": (OPEN_ACTION,)}, {"action_number": 2},
-     "action_open"),
+    (
+        "action_done",
+        "in_progress",
+        {"actions": (OPEN_ACTION,)},
+        {"action_number": 2},
+        "action_open",
+    ),
     ("action_drop", "in_progress", {"actions": (OPEN_ACTION,)}, {"reason": None}, "reason_given"),
     ("complete", "monitored", {"degree": "significantly"}, {}, "degree_completely"),
     ("complete", "monitored", {}, {"evidence": ""}, "evidence_given"),
@@ -145,25 +191,36 @@ REFUSALS = [
     ("supersede", "planned", {}, {"successor": None, "rationale": " "}, "successor_or_rationale"),
     ("supersede", "planned", {}, {"successor": "botj-2003/R1"}, "successor_not_self"),
     ("reopen", "complete", {}, {"reason": ""}, "reason_given"),
-    ("reassign", "raised", {}, {"new_owner": replace(NEW_OWNER, active=False)},
-     "new_owner_active"),
+    ("reassign", "raised", {}, {"new_owner": replace(NEW_OWNER, active=False)}, "new_owner_active"),
     ("reassign", "raised", {}, {"new_owner": OWNER}, "new_owner_differs"),
     ("extend", "in_progress", {}, {"reason": None}, "reason_given"),
     ("extend", "in_progress", {"pending_extension": PENDING}, {}, "no_extension_pending"),
     ("extend", "in_progress", {}, {"new_target": TODAY}, "revised_target_later"),
     ("extend", "in_progress", {"target": FUTURE}, {"new_target": FUTURE}, "revised_target_later"),
     ("approve_extension", "in_progress", {"pending_extension": None}, {}, "extension_pending"),
-    ("approve_extension", "planned", {"pending_extension": replace(PENDING,
-                                                                   requested_by=BOARD.email)},
-     {}, "decider_not_requester"),
-    ("reject_extension", "in_progress", {"pending_extension": PENDING}, {"reason": ""},
-     "reason_given"),
+    (
+        "approve_extension",
+        "planned",
+        {"pending_extension": replace(PENDING, requested_by=BOARD.email)},
+        {},
+        "decider_not_requester",
+    ),
+    (
+        "reject_extension",
+        "in_progress",
+        {"pending_extension": PENDING},
+        {"reason": ""},
+        "reason_given",
+    ),
     ("escalate", "raised", {}, {"reason": ""}, "reason_given"),
 ]
 
 
-@pytest.mark.parametrize(("event", "state", "case_kw", "req_kw", "guard"), REFUSALS,
-                         ids=[f"{r[0]}-{r[4]}" for r in REFUSALS])
+@pytest.mark.parametrize(
+    ("event", "state", "case_kw", "req_kw", "guard"),
+    REFUSALS,
+    ids=[f"{r[0]}-{r[4]}" for r in REFUSALS],
+)
 def test_a_failed_guard_is_named_and_changes_nothing(
     event: str, state: str, case_kw: dict[str, object], req_kw: dict[str, object], guard: str
 ) -> None:
@@ -179,8 +236,13 @@ def test_a_failed_guard_is_named_and_changes_nothing(
 
 def test_every_guard_has_a_refusal_test() -> None:
     """No guard is left untested by the refusal table."""
-    guards = {cond.func.name for t in MACHINE.events.values() for ts in t.transitions.values()
-              for tr in ts for cond in tr.conditions}
+    guards = {
+        cond.func.name
+        for t in MACHINE.events.values()
+        for ts in t.transitions.values()
+        for tr in ts
+        for cond in tr.conditions
+    }
     assert guards == {r[4] for r in REFUSALS}
 
 

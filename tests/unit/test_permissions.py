@@ -16,8 +16,14 @@ ILAU_OWNER = Actor("owner@x.org", frozenset({"owner", "ilau"}))  # owns it and i
 INACTIVE_ILAU = Actor("gone@x.org", frozenset({"ilau"}), active=False)
 
 ACTORS = {
-    "owner": OWNER, "other_owner": OTHER_OWNER, "ilau": ILAU, "board": BOARD,
-    "secretary": SECRETARY, "admin": ADMIN, "ilau_owner": ILAU_OWNER, "inactive": INACTIVE_ILAU,
+    "owner": OWNER,
+    "other_owner": OTHER_OWNER,
+    "ilau": ILAU,
+    "board": BOARD,
+    "secretary": SECRETARY,
+    "admin": ADMIN,
+    "ilau_owner": ILAU_OWNER,
+    "inactive": INACTIVE_ILAU,
 }
 _OWNER_WORK = {"owner", "ilau", "ilau_owner"}
 ALLOWED: dict[str, set[str]] = {

@@ -39,14 +39,17 @@ def test_shipped_rules_let_internal_audit_complete_from_in_progress() -> None:
     assert not book.for_recommendation("inspection", False).complete_from_in_progress
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("[defaults]\nresponse_dayz = 3\n", "unknown rule 'response_dayz'"),
-    ("[defaults]\nresponse_days = true\n", "must be a whole number of days"),
-    ("[defaults]\nworking_days = 1\n", "must be true or false"),
-    ("[defaults]\ngrace_days = -1\n", "must not be negative"),
-    ("[deadlines]\n", "unknown section"),
-    ("[defaults\n", "rules.toml"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[defaults]\nresponse_dayz = 3\n", "unknown rule 'response_dayz'"),
+        ("[defaults]\nresponse_days = true\n", "must be a whole number of days"),
+        ("[defaults]\nworking_days = 1\n", "must be true or false"),
+        ("[defaults]\ngrace_days = -1\n", "must not be negative"),
+        ("[deadlines]\n", "unknown section"),
+        ("[defaults\n", "rules.toml"),
+    ],
+)
 def test_bad_rules_file_is_refused_with_file_and_setting(
     tmp_path: Path, content: str, message: str
 ) -> None:
@@ -59,7 +62,9 @@ def test_bad_rules_file_is_refused_with_file_and_setting(
 
 def test_settings_file_carries_rules_and_database(tmp_path: Path) -> None:
     path = tmp_path / "rectrack.toml"
-    path.write_text('[database]\nurl = "sqlite:///x.db"\n[rules.defaults]\nupdate_every_days = 14\n')
+    path.write_text(
+        '[database]\nurl = "sqlite:///x.db"\n[rules.defaults]\nupdate_every_days = 14\n'
+    )
     settings = load_settings(config=str(path), env={})
     assert settings.db_url == "sqlite:///x.db"
     assert settings.rules.for_recommendation(None, False).update_every_days == 14

@@ -15,12 +15,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", envvar="RECTRACK_DB", metavar="URL",
-              help="Database URL or SQLite file [env RECTRACK_DB; default sqlite:///rectrack.db].")
-@click.option("--now", envvar="RECTRACK_NOW", metavar="ISO_DATE_OR_DATETIME",
-              help="Run as if it were this moment [env RECTRACK_NOW].")
-@click.option("--config", "config_path", envvar="RECTRACK_CONFIG", metavar="PATH",
-              help="Settings file (TOML) [env RECTRACK_CONFIG].")
+@click.option(
+    "--db",
+    envvar="RECTRACK_DB",
+    metavar="URL",
+    help="Database URL or SQLite file [env RECTRACK_DB; default sqlite:///rectrack.db].",
+)
+@click.option(
+    "--now",
+    envvar="RECTRACK_NOW",
+    metavar="ISO_DATE_OR_DATETIME",
+    help="Run as if it were this moment [env RECTRACK_NOW].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    envvar="RECTRACK_CONFIG",
+    metavar="PATH",
+    help="Settings file (TOML) [env RECTRACK_CONFIG].",
+)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, now: str | None, config_path: str | None) -> None:
     """rectrack: follows every inspection, audit and review recommendation until it is done."""
@@ -35,16 +48,23 @@ pass_app = click.make_pass_decorator(App)
 
 
 def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)  # type: ignore[return-value]
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
 
 
 def actor_option(f: F) -> F:
-    return click.option("--actor", required=True, metavar="EMAIL",
-                        help="Who does this (their roles decide whether they may).")(f)  # type: ignore[return-value]
+    return click.option(
+        "--actor",
+        required=True,
+        metavar="EMAIL",
+        help="Who does this (their roles decide whether they may).",
+    )(f)
 
 
 def version_option(f: F) -> F:
     return click.option(
-        "--if-version", "expected_version", type=int, metavar="N",
+        "--if-version",
+        "expected_version",
+        type=int,
+        metavar="N",
         help="Refuse (exit 4) unless the recommendation is still at this version.",
-    )(f)  # type: ignore[return-value]
+    )(f)

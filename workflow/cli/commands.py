@@ -13,7 +13,6 @@ from workflow.cli.app import cli, json_option, pass_app
 from workflow.cli.output import emit_json, shorten, table
 from workflow.clock import parse_bound
 from workflow.db import migrate
-from workflow.importer import import_file
 from workflow.people import add_person, list_people, set_active
 from workflow.reports import list_reports
 
@@ -27,25 +26,35 @@ def init(app: App) -> None:
     if before == after:
         click.echo(f"{url}: schema already at revision {after}")
     else:
-        click.echo(f"{url}: schema {'created' if before is None else 'migrated'} "
-                   f"at revision {after}")
+        click.echo(
+            f"{url}: schema {'created' if before is None else 'migrated'} at revision {after}"
+        )
 
 
 @cli.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--actor", default="system", show_default=True, metavar="EMAIL",
-              help="Recorded as the importer in the audit trail.")
+@click.option(
+    "--actor",
+    default="system",
+    show_default=True,
+    metavar="EMAIL",
+    help="Recorded as the importer in the audit trail.",
+)
 @json_option
 @pass_app
 def import_(app: App, file: Path, actor: str, as_json: bool) -> None:
     """Import people, reports and recommendations (YAML, JSON or CSV): all or nothing."""
+    from workflow.importer import import_file  # pydantic and YAML load only when importing
+
     with app.uow() as uow:
         summary = import_file(uow, file, actor)
     if as_json:
         emit_json(summary.as_dict())
     else:
-        click.echo(f"imported {summary.reports} report(s), {summary.recommendations} "
-                   f"recommendation(s), {summary.people} new person(s) from {file}")
+        click.echo(
+            f"imported {summary.reports} report(s), {summary.recommendations} "
+            f"recommendation(s), {summary.people} new person(s) from {file}"
+        )
 
 
 @cli.group()
@@ -56,14 +65,26 @@ def people() -> None:
 @people.command("add")
 @click.argument("email")
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True,
-              help="owner, ilau, secretary, board or admin (repeatable).")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="owner, ilau, secretary, board or admin (repeatable).",
+)
 @click.option("--group", help="Business group, e.g. TP.")
 @click.option("--actor", default="system", show_default=True, metavar="EMAIL")
 @json_option
 @pass_app
-def people_add(app: App, email: str, name: str, roles: tuple[str, ...], group: str | None,
-               actor: str, as_json: bool) -> None:
+def people_add(
+    app: App,
+    email: str,
+    name: str,
+    roles: tuple[str, ...],
+    group: str | None,
+    actor: str,
+    as_json: bool,
+) -> None:
     """Register a person."""
     with app.uow() as uow:
         added = add_person(uow, email, name, list(roles), group, actor)
@@ -83,8 +104,13 @@ def people_list(app: App, as_json: bool) -> None:
     if as_json:
         emit_json([p.as_dict() for p in found])
     else:
-        table([(p.email, p.name, " ".join(p.roles), p.group, "" if p.active else "inactive")
-               for p in found], ["EMAIL", "NAME", "ROLES", "GROUP", ""])
+        table(
+            [
+                (p.email, p.name, " ".join(p.roles), p.group, "" if p.active else "inactive")
+                for p in found
+            ],
+            ["EMAIL", "NAME", "ROLES", "GROUP", ""],
+        )
 
 
 @people.command("deactivate")
@@ -113,9 +139,21 @@ def report_list(app: App, as_json: bool) -> None:
     if as_json:
         emit_json(found)
     else:
-        table([(r["key"], r["published"], r["body"], r["kind"], r["recommendations"], r["open"],
-                shorten(r["title"], 50)) for r in found],
-              ["KEY", "PUBLISHED", "BODY", "KIND", "RECS", "OPEN", "TITLE"])
+        table(
+            [
+                (
+                    r["key"],
+                    r["published"],
+                    r["body"],
+                    r["kind"],
+                    r["recommendations"],
+                    r["open"],
+                    shorten(r["title"], 50),
+                )
+                for r in found
+            ],
+            ["KEY", "PUBLISHED", "BODY", "KIND", "RECS", "OPEN", "TITLE"],
+        )
 
 
 @cli.group(invoke_without_command=True)
@@ -129,29 +167,65 @@ def report_list(app: App, as_json: bool) -> None:
 @click.option("--newest-first", is_flag=True)
 @json_option
 @click.pass_context
-def audit(ctx: click.Context, rec: str | None, actor: str | None, report_key: str | None,
-          event: str | None, since: str | None, until: str | None, limit: int | None,
-          newest_first: bool, as_json: bool) -> None:
+def audit(
+    ctx: click.Context,
+    rec: str | None,
+    actor: str | None,
+    report_key: str | None,
+    event: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+    newest_first: bool,
+    as_json: bool,
+) -> None:
     """The audit trail: who did what, when, from which state to which."""
     if ctx.invoked_subcommand is not None:
         return
     app: App = ctx.obj
     tz = app.settings.timezone
     query = AuditQuery(
-        rec=rec, actor=actor.strip().lower() if actor else None, report=report_key, event=event,
+        rec=rec,
+        actor=actor.strip().lower() if actor else None,
+        report=report_key,
+        event=event,
         since=parse_bound(since, tz) if since else None,
         until=parse_bound(until, tz, end=True) if until else None,
-        limit=limit, newest_first=newest_first,
+        limit=limit,
+        newest_first=newest_first,
     )
     with app.uow() as uow, uow.read() as tx:
         events = find_events(tx.conn, query)
-    rows = [{"seq": e["id"], "at": instant_text(e["at"]), "actor": e["actor"],
-             "event": e["event"], "rec": e["rec"], "report": e["report"],
-             "from": e["from_state"], "to": e["to_state"], "note": e["note"],
-             "changes": json.loads(e["changes"])} for e in events]
+    rows = [
+        {
+            "seq": e["id"],
+            "at": instant_text(e["at"]),
+            "actor": e["actor"],
+            "event": e["event"],
+            "rec": e["rec"],
+            "report": e["report"],
+            "from": e["from_state"],
+            "to": e["to_state"],
+            "note": e["note"],
+            "changes": json.loads(e["changes"]),
+        }
+        for e in events
+    ]
     if as_json:
         emit_json(rows)
     else:
-        table([(r["seq"], r["at"][:19], r["actor"], r["event"], r["rec"] or r["report"],
-                f"{r['from'] or ''}->{r['to']}" if r["to"] else "", shorten(r["note"], 50))
-               for r in rows], ["#", "AT (UTC)", "ACTOR", "EVENT", "SUBJECT", "STATE", "NOTE"])
+        table(
+            [
+                (
+                    r["seq"],
+                    r["at"][:19],
+                    r["actor"],
+                    r["event"],
+                    r["rec"] or r["report"],
+                    f"{r['from'] or ''}->{r['to']}" if r["to"] else "",
+                    shorten(r["note"], 50),
+                )
+                for r in rows
+            ],
+            ["#", "AT (UTC)", "ACTOR", "EVENT", "SUBJECT", "STATE", "NOTE"],
+        )

@@ -39,8 +39,11 @@ def exit_code(exc: BaseException) -> int:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command line; returns its exit code instead of exiting."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None,
-                          prog_name="rectrack", standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="rectrack",
+            standalone_mode=False,
+        )
         return result if isinstance(result, int) else 0
     except click.exceptions.Exit as exc:
         return exc.exit_code

@@ -54,17 +54,35 @@ def _date(value: str, what: str) -> date:
 @click.option("--overdue", is_flag=True, help="Only those with a due date already past.")
 @json_option
 @pass_app
-def rec_list(app: App, state: str | None, owner: str | None, report_key: str | None,
-             overdue: bool, as_json: bool) -> None:
+def rec_list(
+    app: App,
+    state: str | None,
+    owner: str | None,
+    report_key: str | None,
+    overdue: bool,
+    as_json: bool,
+) -> None:
     """Recommendations, filtered."""
     with app.uow() as uow:
         found = list_recommendations(uow, state, owner, report_key, overdue)
     if as_json:
         emit_json(found)
         return
-    table([(r["id"], r["state"], r["owner"] or "(none)", r["degree"], r["next_due"],
-            "OVERDUE" if r["overdue"] else "", shorten(r["subject"] or r["text"], 48))
-           for r in found], ["ID", "STATE", "OWNER", "DEGREE", "NEXT DUE", "", "TEXT"])
+    table(
+        [
+            (
+                r["id"],
+                r["state"],
+                r["owner"] or "(none)",
+                r["degree"],
+                r["next_due"],
+                "OVERDUE" if r["overdue"] else "",
+                shorten(r["subject"] or r["text"], 48),
+            )
+            for r in found
+        ],
+        ["ID", "STATE", "OWNER", "DEGREE", "NEXT DUE", "", "TEXT"],
+    )
 
 
 def _print_view(v: dict[str, Any]) -> None:
@@ -74,8 +92,10 @@ def _print_view(v: dict[str, Any]) -> None:
     click.echo(f"  text:      {v['text']}")
     if v["paragraph"]:
         click.echo(f"  paragraph: {v['paragraph']}")
-    click.echo(f"  statutory: {'yes' if v['statutory'] else 'no'}   owner: {v['owner'] or '(none)'}"
-               f"   degree met: {v['degree']}")
+    click.echo(
+        f"  statutory: {'yes' if v['statutory'] else 'no'}   owner: {v['owner'] or '(none)'}"
+        f"   degree met: {v['degree']}"
+    )
     due = ", ".join(f"{k} {d}" for k, d in v["due"].items() if d) or "nothing"
     click.echo(f"  due:       {due}" + ("   OVERDUE" if v["overdue"] else ""))
     if v["target_original"] and v["target_original"] != v["target"]:
@@ -84,12 +104,19 @@ def _print_view(v: dict[str, Any]) -> None:
         said = f"not applicable: {r['not_applicable']}" if r["not_applicable"] else r["text"]
         click.echo(f"  response {r['body']}: {shorten(said, 70)}")
     for a in v["actions"]:
-        status = "done" if a["done"] else (f"dropped: {a['dropped_reason']}"
-                                           if a["dropped_reason"] else "open")
-        click.echo(f"  action {a['number']}: {shorten(a['text'], 50)} ({a['owner']}, "
-                   f"target {a['target']}, {status})")
+        status = (
+            "done"
+            if a["done"]
+            else (f"dropped: {a['dropped_reason']}" if a["dropped_reason"] else "open")
+        )
+        click.echo(
+            f"  action {a['number']}: {shorten(a['text'], 50)} ({a['owner']}, "
+            f"target {a['target']}, {status})"
+        )
     for e in v["extensions"]:
-        click.echo(f"  extension {e['from']} -> {e['to']}: {e['status']} ({shorten(e['reason'], 40)})")
+        click.echo(
+            f"  extension {e['from']} -> {e['to']}: {e['status']} ({shorten(e['reason'], 40)})"
+        )
     for link in v["links"]:
         click.echo(f"  {link['kind'].replace('_', ' ')} {link['to']}")
     if v["signed_off"]:
@@ -98,8 +125,10 @@ def _print_view(v: dict[str, Any]) -> None:
     click.echo("  history:")
     for h in v["history"]:
         move = f"{h['from'] or ''} -> {h['to']}" if h["from"] != h["to"] else ""
-        click.echo(f"    {h['at'][:10]}  {h['actor']:<36} {h['event']:<18} {move:<26} "
-                   f"{shorten(h['note'], 50)}".rstrip())
+        click.echo(
+            f"    {h['at'][:10]}  {h['actor']:<36} {h['event']:<18} {move:<26} "
+            f"{shorten(h['note'], 50)}".rstrip()
+        )
 
 
 @rec.command("show")
@@ -126,11 +155,25 @@ def rec_show(app: App, rec_id: str, as_json: bool) -> None:
 @click.option("--statutory", is_flag=True)
 @json_option
 @pass_app
-def rec_raise(app: App, rec_id: str, text: str, actor: str, owner: str | None,
-              paragraph: str | None, subject: str | None, statutory: bool, as_json: bool) -> None:
+def rec_raise(
+    app: App,
+    rec_id: str,
+    text: str,
+    actor: str,
+    owner: str | None,
+    paragraph: str | None,
+    subject: str | None,
+    statutory: bool,
+    as_json: bool,
+) -> None:
     """Record a new recommendation of a known report."""
-    _run(app, as_json, lambda uow: svc.raise_recommendation(
-        uow, rec_id, text, actor, owner, paragraph, statutory, subject))
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.raise_recommendation(
+            uow, rec_id, text, actor, owner, paragraph, statutory, subject
+        ),
+    )
 
 
 @rec.command("respond")
@@ -138,30 +181,56 @@ def rec_raise(app: App, rec_id: str, text: str, actor: str, owner: str | None,
 @actor_option
 @click.option("--body", required=True, help="The responding body, e.g. MPS or MPA.")
 @click.option("--text", help="The body's response.")
-@click.option("--not-applicable", "not_applicable", metavar="REASON",
-              help="The recommendation does not apply to this body, because REASON.")
+@click.option(
+    "--not-applicable",
+    "not_applicable",
+    metavar="REASON",
+    help="The recommendation does not apply to this body, because REASON.",
+)
 @version_option
 @json_option
 @pass_app
-def rec_respond(app: App, rec_id: str, actor: str, body: str, text: str | None,
-                not_applicable: str | None, expected_version: int | None, as_json: bool) -> None:
+def rec_respond(
+    app: App,
+    rec_id: str,
+    actor: str,
+    body: str,
+    text: str | None,
+    not_applicable: str | None,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
     """Record a body's response; moves to responded once every responding body has answered."""
     if (text is None) == (not_applicable is None):
         raise click.UsageError("give exactly one of --text and --not-applicable")
-    _run(app, as_json, lambda uow: svc.respond(uow, rec_id, actor, body, text, not_applicable,
-                                               expected_version))
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.respond(uow, rec_id, actor, body, text, not_applicable, expected_version),
+    )
 
 
 @rec.command("plan")
 @click.argument("rec_id", metavar="ID")
 @actor_option
-@click.option("--action", "actions", multiple=True, metavar="TEXT|OWNER_EMAIL|YYYY-MM-DD",
-              help="One action of the plan (repeatable).")
+@click.option(
+    "--action",
+    "actions",
+    multiple=True,
+    metavar="TEXT|OWNER_EMAIL|YYYY-MM-DD",
+    help="One action of the plan (repeatable).",
+)
 @version_option
 @json_option
 @pass_app
-def rec_plan(app: App, rec_id: str, actor: str, actions: tuple[str, ...],
-             expected_version: int | None, as_json: bool) -> None:
+def rec_plan(
+    app: App,
+    rec_id: str,
+    actor: str,
+    actions: tuple[str, ...],
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
     """Agree the implementation plan."""
     parsed = [svc.parse_action(a, n) for n, a in enumerate(actions, start=1)]
     _run(app, as_json, lambda uow: svc.plan(uow, rec_id, actor, parsed, expected_version))
@@ -175,8 +244,14 @@ def _simple(name: str, call: Callable[..., Outcome], doc: str) -> None:
     @version_option
     @json_option
     @pass_app
-    def command(app: App, rec_id: str, actor: str, note: str | None,
-                expected_version: int | None, as_json: bool) -> None:
+    def command(
+        app: App,
+        rec_id: str,
+        actor: str,
+        note: str | None,
+        expected_version: int | None,
+        as_json: bool,
+    ) -> None:
         _run(app, as_json, lambda uow: call(uow, rec_id, actor, note, expected_version))
 
 
@@ -193,11 +268,22 @@ _simple("monitor", svc.monitor, "Every action is closed (in progress -> monitore
 @version_option
 @json_option
 @pass_app
-def rec_update(app: App, rec_id: str, actor: str, note: str, degree: str | None,
-               evidence: str | None, expected_version: int | None, as_json: bool) -> None:
+def rec_update(
+    app: App,
+    rec_id: str,
+    actor: str,
+    note: str,
+    degree: str | None,
+    evidence: str | None,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
     """A progress update: resets the update clock."""
-    _run(app, as_json, lambda uow: svc.record_update(uow, rec_id, actor, note, degree, evidence,
-                                                     expected_version))
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.record_update(uow, rec_id, actor, note, degree, evidence, expected_version),
+    )
 
 
 @rec.command("action-done")
@@ -207,11 +293,15 @@ def rec_update(app: App, rec_id: str, actor: str, note: str, degree: str | None,
 @version_option
 @json_option
 @pass_app
-def rec_action_done(app: App, rec_id: str, number: int, actor: str,
-                    expected_version: int | None, as_json: bool) -> None:
+def rec_action_done(
+    app: App, rec_id: str, number: int, actor: str, expected_version: int | None, as_json: bool
+) -> None:
     """Mark action N (from 1) of the plan as done."""
-    _run(app, as_json, lambda uow: svc.close_action(uow, rec_id, number, actor, None,
-                                                    expected_version))
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.close_action(uow, rec_id, number, actor, None, expected_version),
+    )
 
 
 @rec.command("action-drop")
@@ -222,11 +312,21 @@ def rec_action_done(app: App, rec_id: str, number: int, actor: str,
 @version_option
 @json_option
 @pass_app
-def rec_action_drop(app: App, rec_id: str, number: int, actor: str, reason: str,
-                    expected_version: int | None, as_json: bool) -> None:
+def rec_action_drop(
+    app: App,
+    rec_id: str,
+    number: int,
+    actor: str,
+    reason: str,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
     """Drop action N of the plan, with a reason."""
-    _run(app, as_json, lambda uow: svc.close_action(uow, rec_id, number, actor, reason,
-                                                    expected_version))
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.close_action(uow, rec_id, number, actor, reason, expected_version),
+    )
 
 
 @rec.command("complete")
@@ -236,8 +336,9 @@ def rec_action_drop(app: App, rec_id: str, number: int, actor: str, reason: str,
 @version_option
 @json_option
 @pass_app
-def rec_complete(app: App, rec_id: str, actor: str, evidence: str,
-                 expected_version: int | None, as_json: bool) -> None:
+def rec_complete(
+    app: App, rec_id: str, actor: str, evidence: str, expected_version: int | None, as_json: bool
+) -> None:
     """Sign off as complete (ilau or board, not the owner)."""
     _run(app, as_json, lambda uow: svc.complete(uow, rec_id, actor, evidence, expected_version))
 
@@ -251,13 +352,24 @@ def rec_complete(app: App, rec_id: str, actor: str, evidence: str,
 @version_option
 @json_option
 @pass_app
-def rec_supersede(app: App, rec_id: str, actor: str, by: str | None, by_report: str | None,
-                  rationale: str | None, expected_version: int | None, as_json: bool) -> None:
+def rec_supersede(
+    app: App,
+    rec_id: str,
+    actor: str,
+    by: str | None,
+    by_report: str | None,
+    rationale: str | None,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
     """Close as superseded, naming the successor or the reason."""
     if sum(x is not None for x in (by, by_report, rationale)) != 1:
         raise click.UsageError("give exactly one of --by, --by-report and --rationale")
-    _run(app, as_json, lambda uow: svc.supersede(uow, rec_id, actor, by, by_report, rationale,
-                                                 expected_version))
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.supersede(uow, rec_id, actor, by, by_report, rationale, expected_version),
+    )
 
 
 @rec.command("reopen")
@@ -267,8 +379,9 @@ def rec_supersede(app: App, rec_id: str, actor: str, by: str | None, by_report: 
 @version_option
 @json_option
 @pass_app
-def rec_reopen(app: App, rec_id: str, actor: str, reason: str, expected_version: int | None,
-               as_json: bool) -> None:
+def rec_reopen(
+    app: App, rec_id: str, actor: str, reason: str, expected_version: int | None, as_json: bool
+) -> None:
     """Bring a complete or superseded recommendation back (ilau only)."""
     _run(app, as_json, lambda uow: svc.reopen(uow, rec_id, actor, reason, expected_version))
 
@@ -280,8 +393,9 @@ def rec_reopen(app: App, rec_id: str, actor: str, reason: str, expected_version:
 @version_option
 @json_option
 @pass_app
-def rec_reassign(app: App, rec_id: str, actor: str, owner: str, expected_version: int | None,
-                 as_json: bool) -> None:
+def rec_reassign(
+    app: App, rec_id: str, actor: str, owner: str, expected_version: int | None, as_json: bool
+) -> None:
     """Give the recommendation to a new owner (ilau only)."""
     _run(app, as_json, lambda uow: svc.reassign(uow, rec_id, actor, owner, expected_version))
 
@@ -294,12 +408,22 @@ def rec_reassign(app: App, rec_id: str, actor: str, owner: str, expected_version
 @version_option
 @json_option
 @pass_app
-def rec_extend(app: App, rec_id: str, actor: str, to: str, reason: str,
-               expected_version: int | None, as_json: bool) -> None:
+def rec_extend(
+    app: App,
+    rec_id: str,
+    actor: str,
+    to: str,
+    reason: str,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
     """Ask for a revised target date (applies once approved)."""
     day = _date(to, "--to")
-    _run(app, as_json, lambda uow: svc.request_extension(uow, rec_id, actor, day, reason,
-                                                         expected_version))
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.request_extension(uow, rec_id, actor, day, reason, expected_version),
+    )
 
 
 @rec.command("approve-extension")
@@ -309,11 +433,15 @@ def rec_extend(app: App, rec_id: str, actor: str, to: str, reason: str,
 @version_option
 @json_option
 @pass_app
-def rec_approve_extension(app: App, rec_id: str, actor: str, note: str | None,
-                          expected_version: int | None, as_json: bool) -> None:
+def rec_approve_extension(
+    app: App, rec_id: str, actor: str, note: str | None, expected_version: int | None, as_json: bool
+) -> None:
     """Approve the pending extension (ilau or board)."""
-    _run(app, as_json, lambda uow: svc.decide_extension(uow, rec_id, actor, True, note,
-                                                        expected_version))
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.decide_extension(uow, rec_id, actor, True, note, expected_version),
+    )
 
 
 @rec.command("reject-extension")
@@ -323,8 +451,12 @@ def rec_approve_extension(app: App, rec_id: str, actor: str, note: str | None,
 @version_option
 @json_option
 @pass_app
-def rec_reject_extension(app: App, rec_id: str, actor: str, reason: str,
-                         expected_version: int | None, as_json: bool) -> None:
+def rec_reject_extension(
+    app: App, rec_id: str, actor: str, reason: str, expected_version: int | None, as_json: bool
+) -> None:
     """Reject the pending extension, with a reason (ilau or board)."""
-    _run(app, as_json, lambda uow: svc.decide_extension(uow, rec_id, actor, False, reason,
-                                                        expected_version))
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.decide_extension(uow, rec_id, actor, False, reason, expected_version),
+    )

@@ -1,0 +1,67 @@
+"""Runs the installed `rectrack` command in a subprocess, as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+RECTRACK = str(Path(sys.executable).parent / "rectrack")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+class Cli:
+    """`rectrack` bound to one database, with `--now` given per call."""
+
+    def __init__(self, db: str, cwd: Path) -> None:
+        self.db = db
+        self.cwd = cwd
+
+    def __call__(
+        self, *args: str, now: str | None = "2003-11-03", env: dict[str, str] | None = None
+    ) -> Result:
+        argv = [RECTRACK, "--db", self.db] + (["--now", now] if now else []) + list(args)
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("RECTRACK_")}
+        environ.update(env or {})
+        done = subprocess.run(
+            argv, capture_output=True, text=True, cwd=self.cwd, env=environ, timeout=60, check=False
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    def ok(self, *args: str, now: str | None = "2003-11-03") -> Result:
+        result = self(*args, now=now)
+        assert result.code == 0, result.err
+        return result
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    runner = Cli(str(tmp_path / "rectrack.db"), tmp_path)
+    runner.ok("init")
+    return runner
+
+
+def assert_error(result: Result, code: int, *fragments: str) -> None:
+    """One `error: ` line on stderr, no traceback, the expected exit code."""
+    assert result.code == code, (result.code, result.err)
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.err
+    assert "Traceback" not in result.err
+    for fragment in fragments:
+        assert fragment in lines[0]

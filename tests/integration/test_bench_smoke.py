@@ -1,0 +1,25 @@
+"""The benchmarks still run (at a tiny size; full-size runs are on demand, see bench/)."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parents[2] / "bench"
+
+
+def test_bench_transitions_prints_both_rates_and_the_ratio(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["bench_transitions.py", "--n", "60", "--rounds", "2"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(BENCH / "bench_transitions.py"), run_name="__main__")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "transitions per side: 60" in out
+    assert "plain sqlite3 loop:" in out and "rectrack engine:" in out
+    ratio = float(out.split("ratio engine/plain:")[1].split()[0])
+    assert ratio > 0

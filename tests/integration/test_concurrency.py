@@ -1,0 +1,140 @@
+"""Two writers on one recommendation: they cannot both win, and the loser loses nothing else."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from config import default_rules
+from states import EventNotAllowed
+from tests import world
+from tests.world import OWNER, to_in_progress
+from workflow import events
+from workflow import recommendations as svc
+from workflow.clock import FixedClock
+from workflow.errors import Conflict
+from workflow.queries import show_recommendation
+from workflow.tables import audit_event, progress_update
+from workflow.uow import UnitOfWork
+
+
+def count(uow: UnitOfWork, table: Any) -> int:
+    with uow.read() as tx:
+        return int(tx.conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_a_stale_version_is_a_conflict(engine: Engine, clock: FixedClock) -> None:
+    """Two people read version N on two connections; the second to write gets Conflict."""
+    with (
+        UnitOfWork(engine, clock, default_rules()) as a,
+        UnitOfWork(engine, clock, default_rules()) as b,
+    ):
+        code = world.build(a, recs=1)[0]
+        to_in_progress(a, clock, code)
+        seen_by_a = show_recommendation(a, code)["version"]
+        seen_by_b = show_recommendation(b, code)["version"]
+        assert seen_by_a == seen_by_b
+        events_before = count(a, audit_event)
+        svc.record_update(a, code, OWNER, "A's update", expected_version=seen_by_a)
+        with pytest.raises(Conflict) as err:
+            svc.record_update(b, code, OWNER, "B's update", expected_version=seen_by_b)
+        assert (err.value.expected, err.value.found) == (seen_by_b, seen_by_b + 1)
+        view = show_recommendation(b, code)
+        assert [u["note"] for u in view["updates"]] == ["A's update"]
+        assert view["version"] == seen_by_a + 1
+        assert count(b, audit_event) == events_before + 1
+
+
+def _race(engine: Engine, clock: FixedClock, calls: list[Callable[[UnitOfWork], Any]]) -> list[Any]:
+    """Run each call on its own connection, all at once; returns results or exceptions."""
+
+    def one(call: Callable[[UnitOfWork], Any]) -> Any:
+        with UnitOfWork(engine, clock, default_rules()) as uow:
+            try:
+                return call(uow)
+            except (Conflict, EventNotAllowed) as exc:
+                return exc
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(one, calls))
+
+
+def test_two_starts_at_once_only_one_wins(engine: Engine, clock: FixedClock) -> None:
+    """Both try planned -> in progress: one moves it, the other is refused."""
+    with UnitOfWork(engine, clock, default_rules()) as uow:
+        code = world.build(uow, recs=1)[0]
+        svc.respond(uow, code, world.ILAU, "MPS", text="a")
+        svc.respond(uow, code, world.ILAU, "MPA", text="b")
+        svc.plan(uow, code, OWNER, [("x", OWNER, clock.today().replace(year=2004))])
+    results = _race(engine, clock, [lambda u: svc.start(u, code, OWNER)] * 2)
+    winners = [r for r in results if isinstance(r, events.Outcome)]
+    assert len(winners) == 1
+    assert all(isinstance(r, (Conflict, EventNotAllowed)) for r in results if r not in winners)
+    with UnitOfWork(engine, clock, default_rules()) as uow:
+        history = [h["event"] for h in show_recommendation(uow, code)["history"]]
+    assert history.count("start") == 1
+
+
+def test_racing_updates_lose_nothing(engine: Engine, clock: FixedClock) -> None:
+    """Many concurrent updates: every one that succeeded is stored and audited, no more."""
+    with UnitOfWork(engine, clock, default_rules()) as uow:
+        code = world.build(uow, recs=1)[0]
+        to_in_progress(uow, clock, code)
+        version = show_recommendation(uow, code)["version"]
+        audited = count(uow, audit_event)
+    calls = [lambda u, n=n: svc.record_update(u, code, OWNER, f"update {n}") for n in range(24)]
+    results = _race(engine, clock, calls)
+    done = [r for r in results if isinstance(r, events.Outcome)]
+    assert done, "at least one writer must win"
+    with UnitOfWork(engine, clock, default_rules()) as uow:
+        view = show_recommendation(uow, code)
+        assert view["version"] == version + len(done)
+        assert len(view["updates"]) == len(done)
+        assert sorted(u["note"] for u in view["updates"]) == sorted(
+            f"update {n}" for n, r in enumerate(results) if isinstance(r, events.Outcome)
+        )
+        assert count(uow, audit_event) == audited + len(done)
+        assert count(uow, progress_update) == len(done)
+        with uow.read() as tx:
+            ids = list(
+                tx.conn.execute(select(audit_event.c.id).order_by(audit_event.c.id)).scalars()
+            )
+        assert ids == list(range(1, len(ids) + 1)), "the audit chain has no gaps"
+
+
+@pytest.mark.external_service
+def test_interleaved_transactions_on_postgresql(
+    pg_engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both transactions load version N before either writes: the second writer gets Conflict.
+
+    (SQLite cannot interleave writers: BEGIN IMMEDIATE makes the second wait for the first.)
+    """
+    engine = pg_engine
+    with UnitOfWork(engine, clock, default_rules()) as uow:
+        code = world.build(uow, recs=1)[0]
+        to_in_progress(uow, clock, code)
+    both_loaded = threading.Barrier(2, timeout=20)
+    real_fire = events.fire
+
+    def fire_after_both_loaded(*args: Any, **kwargs: Any) -> str:
+        both_loaded.wait()
+        return real_fire(*args, **kwargs)
+
+    monkeypatch.setattr(events, "fire", fire_after_both_loaded)
+    results = _race(
+        engine,
+        clock,
+        [
+            lambda u: svc.record_update(u, code, OWNER, "one"),
+            lambda u: svc.record_update(u, code, OWNER, "two"),
+        ],
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Outcome"]
+    with UnitOfWork(engine, clock, default_rules()) as uow:
+        assert len(show_recommendation(uow, code)["updates"]) == 1
