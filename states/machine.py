@@ -106,6 +106,8 @@ TRANSITIONS: list[dict[str, Any]] = [
         "conditions": [g.EXTENSION_PENDING, g.DECIDER_NOT_REQUESTER, g.REASON_GIVEN],
     },
     {"trigger": "escalate", "source": list(OPEN), "dest": None, "conditions": [g.REASON_GIVEN]},
+    # Corrections to the recorded text, paragraph, subject or statutory flag, in any state.
+    {"trigger": "edit", "source": list(STATES), "dest": None},
 ]
 
 # One Machine for every recommendation: it holds no model, cases are passed to each trigger.

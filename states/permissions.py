@@ -43,6 +43,7 @@ PERMISSIONS: dict[str, Permission] = {
     "reopen": _ILAU,
     "reassign": _ILAU,
     "escalate": _ILAU,
+    "edit": Permission(owner=False, roles=frozenset({"ilau", "admin"})),
 }
 
 

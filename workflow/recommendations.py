@@ -550,6 +550,41 @@ def reopen(
         )
 
 
+def edit(
+    uow: UnitOfWork,
+    code: str,
+    actor: str,
+    text: str | None = None,
+    paragraph: str | None = None,
+    subject: str | None = None,
+    statutory: bool | None = None,
+    expected_version: int | None = None,
+) -> Outcome:
+    """Correct what was recorded of a recommendation (ilau or admin); the trail keeps both."""
+    if text is not None and not text.strip():
+        raise BadInput("a recommendation needs its text")
+    wanted = {"text": text, "paragraph": paragraph, "subject": subject, "statutory": statutory}
+    wanted = {k: v for k, v in wanted.items() if v is not None}
+    if not wanted:
+        raise BadInput("nothing to change: give --text, --paragraph, --subject or --statutory")
+
+    def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
+        old = tx.conn.execute(
+            select(*(recommendation.c[k] for k in wanted)).where(recommendation.c.id == rec.id)
+        ).one()
+        changed = {k: [o, v] for (k, v), o in zip(wanted.items(), old, strict=True) if o != v}
+        if not changed:
+            raise BadInput(f"{rec.code} already says that")
+        return Effect(
+            columns={k: v for k, (_, v) in changed.items()},
+            details=changed,
+            note="corrected " + ", ".join(changed),
+        )
+
+    with uow.write() as tx:
+        return transition(tx, code, "edit", actor, expected_version=expected_version, apply=store)
+
+
 def reassign(
     uow: UnitOfWork, code: str, actor: str, owner: str, expected_version: int | None = None
 ) -> Outcome:

@@ -215,3 +215,20 @@ def test_list_filters_and_overdue(uow: UnitOfWork, clock: FixedClock) -> None:
     assert all(r["overdue"] for r in overdue)
     with pytest.raises(BadInput):
         list_recommendations(uow, state="lost")
+
+
+def test_edits_are_corrections_kept_in_the_trail(uow: UnitOfWork) -> None:
+    code = world.build(uow, recs=1)[0]
+    with pytest.raises(NotPermitted):
+        svc.edit(uow, code, OWNER, text="Owners cannot rewrite it")
+    svc.edit(uow, code, world.ADMIN, paragraph="3.1.5", statutory=True)
+    view = show_recommendation(uow, code)
+    assert (view["paragraph"], view["statutory"]) == ("3.1.5", True)
+    with uow.read() as tx:
+        event = find_events(tx.conn, AuditQuery(rec=code, event="edit"))[0]
+    assert json.loads(event["changes"]) == {"paragraph": ["3.1", "3.1.5"],
+                                            "statutory": [False, True]}
+    with pytest.raises(BadInput, match="already says that"):
+        svc.edit(uow, code, ILAU, statutory=True)
+    with pytest.raises(BadInput, match="nothing to change"):
+        svc.edit(uow, code, ILAU)

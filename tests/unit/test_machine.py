@@ -68,6 +68,7 @@ GOOD: dict[str, Request] = {
     "approve_extension": Request(BOARD, TODAY),
     "reject_extension": Request(BOARD, TODAY, reason="no"),
     "escalate": Request(ILAU, TODAY, reason="missed update"),
+    "edit": Request(ILAU, TODAY),
 }
 # Facts an event needs that the default case does not have.
 FACTS: dict[str, dict[str, object]] = {

@@ -44,6 +44,7 @@ ALLOWED: dict[str, set[str]] = {
     "reopen": {"ilau", "ilau_owner"},
     "reassign": {"ilau", "ilau_owner"},
     "escalate": {"ilau", "ilau_owner"},
+    "edit": {"ilau", "admin", "ilau_owner"},
 }
 
 

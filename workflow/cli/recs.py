@@ -176,6 +176,37 @@ def rec_raise(
     )
 
 
+@rec.command("edit")
+@click.argument("rec_id", metavar="ID")
+@actor_option
+@click.option("--text")
+@click.option("--paragraph", metavar="P")
+@click.option("--subject", metavar="T")
+@click.option("--statutory/--not-statutory", default=None)
+@version_option
+@json_option
+@pass_app
+def rec_edit(
+    app: App,
+    rec_id: str,
+    actor: str,
+    text: str | None,
+    paragraph: str | None,
+    subject: str | None,
+    statutory: bool | None,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
+    """Correct the recorded text, paragraph, subject or statutory flag (ilau or admin)."""
+    _run(
+        app,
+        as_json,
+        lambda uow: svc.edit(
+            uow, rec_id, actor, text, paragraph, subject, statutory, expected_version
+        ),
+    )
+
+
 @rec.command("respond")
 @click.argument("rec_id", metavar="ID")
 @actor_option
