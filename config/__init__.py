@@ -2,12 +2,20 @@
 
 from config.errors import ConfigError
 from config.rules import Rule, RuleBook, default_rules, load_rules
-from config.settings import Settings, database_url, load_settings
+from config.settings import (
+    MailSettings,
+    SchedulerSettings,
+    Settings,
+    database_url,
+    load_settings,
+)
 
 __all__ = [
     "ConfigError",
+    "MailSettings",
     "Rule",
     "RuleBook",
+    "SchedulerSettings",
     "Settings",
     "database_url",
     "default_rules",

@@ -24,11 +24,13 @@ class Rule:
     working_days: bool = False
     plan_horizon_days: int = 1095
     complete_from_in_progress: bool = False
+    escalate_to: str = "Performance Board"
 
 
 _TYPES: dict[str, type] = {
-    f.name: (bool if f.type in ("bool", bool) else int) for f in fields(Rule)
+    f.name: {"bool": bool, "str": str}.get(str(f.type), int) for f in fields(Rule)
 }
+_WANTED = {bool: "true or false", int: "a whole number of days", str: "a text"}
 
 
 def _overrides(table: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -39,9 +41,8 @@ def _overrides(table: Mapping[str, Any], where: str) -> dict[str, Any]:
             raise ConfigError(f"{where}: unknown rule {key!r} (known: {', '.join(_TYPES)})")
         # bool is an int in Python: refuse `true` for a number of days and 1 for a flag.
         if type(value) is not kind:
-            wanted = "true or false" if kind is bool else "a whole number of days"
-            raise ConfigError(f"{where}: {key} must be {wanted}, not {value!r}")
-        if isinstance(value, int) and value < 0:
+            raise ConfigError(f"{where}: {key} must be {_WANTED[kind]}, not {value!r}")
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             raise ConfigError(f"{where}: {key} must not be negative")
         out[key] = value
     return out

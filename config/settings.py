@@ -16,6 +16,31 @@ DEFAULT_DB = "sqlite:///rectrack.db"
 _KNOWN_SECTIONS = {"database", "rules", "clock", "logging", "smtp", "scheduler"}
 
 
+TLS_MODES = ("none", "starttls", "tls")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """SMTP server and sender; `tls` is none, starttls (port 587) or tls (implicit, port 465)."""
+
+    host: str = "localhost"
+    port: int = 25
+    tls: str = "none"
+    username: str | None = None
+    password: str | None = None
+    sender: str = "rectrack@localhost"
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    """When the scheduler runs its jobs (cron fields, in `timezone`)."""
+
+    sweep_cron: str = "30 6 * * *"  # away from 01:00-03:00, when clocks change
+    send_every_seconds: int = 60
+    misfire_grace_seconds: int = 3600
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, resolved once at start-up and passed down."""
@@ -23,8 +48,10 @@ class Settings:
     db_url: str = DEFAULT_DB
     now: str | None = None
     timezone: str = "Europe/London"
-    log_level: str = "WARNING"
+    log_level: str | None = None  # None: each command's own default
     rules: RuleBook = field(default_factory=load_rules)
+    mail: MailSettings = field(default_factory=MailSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """The raw settings file, for the parts (SMTP, scheduler) that read their own section."""
 
@@ -47,6 +74,49 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _level(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.upper() not in _LEVELS:
+        raise ConfigError(f"log level {value!r}: expected one of {', '.join(_LEVELS)}")
+    return value.upper()
+
+
+def _mail(table: Mapping[str, Any], env: Mapping[str, str], where: str) -> MailSettings:
+    known = {"host", "port", "tls", "user", "password", "from", "timeout"}
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{where} [smtp]: unknown setting(s) {', '.join(sorted(unknown))}")
+    tls = (env.get("RECTRACK_SMTP_TLS") or table.get("tls") or "none").lower()
+    if tls not in TLS_MODES:
+        raise ConfigError(f"SMTP TLS mode {tls!r}: expected one of {', '.join(TLS_MODES)}")
+    port = env.get("RECTRACK_SMTP_PORT") or table.get("port") or 25
+    try:
+        port = int(port)
+    except ValueError:
+        raise ConfigError(f"SMTP port {port!r} is not a number") from None
+    return MailSettings(
+        host=env.get("RECTRACK_SMTP_HOST") or table.get("host") or "localhost",
+        port=port,
+        tls=tls,
+        username=env.get("RECTRACK_SMTP_USER") or table.get("user"),
+        password=env.get("RECTRACK_SMTP_PASSWORD") or table.get("password"),
+        sender=env.get("RECTRACK_MAIL_FROM") or table.get("from") or "rectrack@localhost",
+        timeout=float(table.get("timeout", 30.0)),
+    )
+
+
+def _scheduler(table: Mapping[str, Any], where: str) -> SchedulerSettings:
+    known = {"sweep_cron", "send_every_seconds", "misfire_grace_seconds"}
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{where} [scheduler]: unknown setting(s) {', '.join(sorted(unknown))}")
+    return SchedulerSettings(**table)
+
+
 def load_settings(
     db: str | None = None,
     now: str | None = None,
@@ -66,9 +136,9 @@ def load_settings(
         db_url=database_url(db or env.get("RECTRACK_DB") or database.get("url") or DEFAULT_DB),
         now=now or env.get("RECTRACK_NOW") or data.get("clock", {}).get("now"),
         timezone=data.get("clock", {}).get("timezone", "Europe/London"),
-        log_level=(
-            env.get("RECTRACK_LOG_LEVEL") or data.get("logging", {}).get("level") or "WARNING"
-        ).upper(),
+        log_level=_level(env.get("RECTRACK_LOG_LEVEL") or data.get("logging", {}).get("level")),
         rules=load_rules(Path(rules_file) if rules_file else None, rules_table),
+        mail=_mail(data.get("smtp", {}), env, config or "settings"),
+        scheduler=_scheduler(data.get("scheduler", {}), config or "settings"),
         sections=data,
     )

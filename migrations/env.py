@@ -6,7 +6,14 @@ import os
 
 from alembic import context
 
-from workflow.tables import metadata
+from workflow.tables import UTCDateTime, metadata
+
+
+def _render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
+    # Migrations stand alone: the application's UTC type is a plain timezone-aware DateTime.
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _run(connection: object) -> None:
@@ -15,6 +22,7 @@ def _run(connection: object) -> None:
         target_metadata=metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

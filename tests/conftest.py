@@ -21,6 +21,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from config import default_rules
+from notifications.sink import Mailbox, free_port
 from workflow.clock import FixedClock
 from workflow.db import make_engine, migrate
 from workflow.tables import metadata
@@ -126,3 +127,13 @@ def clock() -> FixedClock:
 def uow(engine: Engine, clock: FixedClock) -> Iterator[UnitOfWork]:
     with UnitOfWork(engine, clock, default_rules()) as unit:
         yield unit
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """A running SMTP server on 127.0.0.1 and its port; stopped afterwards."""
+    box = Mailbox()
+    port = free_port()
+    box.start(port)
+    yield box, port
+    box.stop()

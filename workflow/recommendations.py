@@ -13,6 +13,8 @@ from workflow.due import Due, after_event
 from workflow.errors import AlreadyExists, BadInput, UnknownReport
 from workflow.events import Effect, Loaded, Outcome, transition
 from workflow.fastsql import Prepared
+from workflow.messages import reassign_notices, signoff_notice
+from workflow.outbox import enqueue
 from workflow.people import get_person
 from workflow.tables import (
     action,
@@ -45,6 +47,13 @@ def check_degree(degree: str | None) -> str | None:
     if degree is not None and degree not in DEGREES:
         raise BadInput(f"unknown degree {degree!r} (known: {', '.join(DEGREES)})")
     return degree
+
+
+def _subject_and_text(tx: Tx, rec_id: int) -> tuple[str | None, str]:
+    row = tx.conn.execute(
+        select(recommendation.c.subject, recommendation.c.text).where(recommendation.c.id == rec_id)
+    ).one()
+    return row.subject, row.text
 
 
 # --- facts the guards of some events need ----------------------------------------------------
@@ -446,6 +455,22 @@ def complete(
     """Sign off a recommendation as completely met, on the evidence given."""
 
     def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
+        if rec.owner is not None:
+            owner = get_person(tx.conn, rec.owner)
+            subject, _ = _subject_and_text(tx, rec.id)
+            enqueue(
+                tx,
+                [
+                    signoff_notice(
+                        rec.code,
+                        subject,
+                        (owner.email, owner.name),
+                        req.actor.email,
+                        evidence,
+                        tx.today,
+                    )
+                ],
+            )
         return Effect(
             columns={
                 "signed_off_by": req.actor.email,
@@ -593,6 +618,20 @@ def reassign(
         new = get_person(tx.conn, owner)
 
         def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
+            subject, text = _subject_and_text(tx, rec.id)
+            old = get_person(tx.conn, rec.owner) if rec.owner else None
+            enqueue(
+                tx,
+                reassign_notices(
+                    rec.code,
+                    subject,
+                    text,
+                    (old.email, old.name) if old else None,
+                    (new.email, new.name),
+                    req.actor.email,
+                    tx.today,
+                ),
+            )
             return Effect(
                 columns={"owner_id": new.id},
                 details={"owner": [rec.owner, new.email]},

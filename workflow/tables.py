@@ -156,6 +156,7 @@ action = Table(
     Column("done_at", UTCDateTime),
     Column("dropped_reason", Text),
     UniqueConstraint("rec_id", "number"),
+    Index(None, "target_date"),
 )
 
 progress_update = Table(
@@ -230,4 +231,76 @@ audit_event = Table(
     Index(None, "report", "id"),
     Index(None, "event", "id"),
     Index(None, "at"),
+)
+
+
+# One row per reminder or notice given; the unique key is what makes the sweep idempotent.
+notice = Table(
+    "notice",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
+    # e.g. "update:2004-02-25:due", "action:2:2004-04-30:before", "owner:none"
+    Column("key", String(80), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("due_date", Date),
+    Column("stage", String(16), nullable=False),
+    Column("recipient", String(254)),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("rec_id", "key"),
+)
+
+ESCALATION_REASONS = (
+    "missed_response",
+    "missed_plan",
+    "missed_update",
+    "missed_target",
+    "manual",
+)
+
+escalation = Table(
+    "escalation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
+    Column("reason", String(20), nullable=False),
+    # "response:2003-12-29" for a missed date (unique per recommendation); "manual:<n>" by hand
+    Column("key", String(80), nullable=False),
+    Column("due_date", Date),
+    Column("committee", String(120), nullable=False),
+    Column("raised_at", UTCDateTime, nullable=False),
+    Column("raised_by", String(254), nullable=False),
+    Column("note", Text),
+    Column("cleared_at", UTCDateTime),
+    Column("cleared_by", String(254)),
+    Column("clear_note", Text),
+    UniqueConstraint("rec_id", "key"),
+    CheckConstraint(_in("reason", ESCALATION_REASONS), name="reason"),
+    Index(None, "cleared_at"),
+)
+
+OUTBOX_STATUSES = ("pending", "sent", "failed")
+
+# E-mail to send, written in the transaction that caused it; delivered after commit.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("recs", Text),  # space-separated recommendation ids, for people reading the list
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text),
+    # A sender claims rows by setting a lease; another may take them over once it lapses.
+    Column("lease_owner", String(64)),
+    Column("lease_until", UTCDateTime),
+    Column("sent_at", UTCDateTime),
+    CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),
+    Index(None, "status", "next_attempt_at"),
 )

@@ -29,18 +29,29 @@ class Result:
 class Cli:
     """`rectrack` bound to one database, with `--now` given per call."""
 
-    def __init__(self, db: str, cwd: Path) -> None:
+    def __init__(self, db: str, cwd: Path, env: dict[str, str] | None = None) -> None:
         self.db = db
         self.cwd = cwd
+        self.env = env or {}
+
+    def argv(self, *args: str, now: str | None = "2003-11-03") -> list[str]:
+        return [RECTRACK, "--db", self.db] + (["--now", now] if now else []) + list(args)
+
+    def environ(self, env: dict[str, str] | None = None) -> dict[str, str]:
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("RECTRACK_")}
+        return environ | self.env | (env or {})
 
     def __call__(
         self, *args: str, now: str | None = "2003-11-03", env: dict[str, str] | None = None
     ) -> Result:
-        argv = [RECTRACK, "--db", self.db] + (["--now", now] if now else []) + list(args)
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("RECTRACK_")}
-        environ.update(env or {})
         done = subprocess.run(
-            argv, capture_output=True, text=True, cwd=self.cwd, env=environ, timeout=60, check=False
+            self.argv(*args, now=now),
+            capture_output=True,
+            text=True,
+            cwd=self.cwd,
+            env=self.environ(env),
+            timeout=60,
+            check=False,
         )
         return Result(done.returncode, done.stdout, done.stderr)
 

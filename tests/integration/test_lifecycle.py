@@ -226,8 +226,10 @@ def test_edits_are_corrections_kept_in_the_trail(uow: UnitOfWork) -> None:
     assert (view["paragraph"], view["statutory"]) == ("3.1.5", True)
     with uow.read() as tx:
         event = find_events(tx.conn, AuditQuery(rec=code, event="edit"))[0]
-    assert json.loads(event["changes"]) == {"paragraph": ["3.1", "3.1.5"],
-                                            "statutory": [False, True]}
+    assert json.loads(event["changes"]) == {
+        "paragraph": ["3.1", "3.1.5"],
+        "statutory": [False, True],
+    }
     with pytest.raises(BadInput, match="already says that"):
         svc.edit(uow, code, ILAU, statutory=True)
     with pytest.raises(BadInput, match="nothing to change"):

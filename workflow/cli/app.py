@@ -38,7 +38,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def cli(ctx: click.Context, db: str | None, now: str | None, config_path: str | None) -> None:
     """rectrack: follows every inspection, audit and review recommendation until it is done."""
     settings = load_settings(db=db, now=now, config=config_path)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level or "WARNING")
     app = App(settings)
     ctx.obj = app
     ctx.call_on_close(app.close)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shlex
 import sys
 import time
 from pathlib import Path
 
+from notifications.sink import Mailbox, free_port
 from workflow.cli.main import run
 
 HERE = Path(__file__).parent
@@ -159,6 +161,17 @@ def rt(now: str, *args: str, expect: int = 0, quiet: bool = False) -> str:
     return buffer.getvalue()
 
 
+def sweep_and_send(now: str) -> None:
+    """What the scheduler does each morning: sweep, then deliver the outbox."""
+    out = rt(now, "sweep", quiet=True).strip().splitlines()
+    sent = rt(now, "outbox", "send", quiet=True).strip()
+    print(f"$ rectrack --now {now} sweep && rectrack outbox send")
+    for line in out[:-1]:
+        if line.startswith(("escalated", "cleared", "unowned")):
+            print(f"  {line}")
+    print(f"  {out[-1]}; {sent}")
+
+
 def district_audit() -> None:
     say(
         "2002: the District Audit action plan R1-R13, walked to where the 31 March 2002 summary "
@@ -238,8 +251,13 @@ def bringing_offenders_to_justice() -> None:
         "--owner",
         "docj.commander@mps.example.org",
     )
+    say("The scheduler's sweeps: reminders before and on the day, escalations after a week")
+    sweep_and_send("2003-12-01")
+    sweep_and_send("2003-12-22")
     say("January 2004: the 56-day response period has passed")
     rt("2004-01-05", "rec", "list", "--overdue")
+    sweep_and_send("2004-01-05")
+    sweep_and_send("2004-01-07")
 
     say("The joint MPS and MPA response (seed 000): each body answers each recommendation")
     answers = {
@@ -324,6 +342,7 @@ def bringing_offenders_to_justice() -> None:
         "monthly intervals.",
     )
 
+    sweep_and_send("2004-01-13")
     say("Managing Demand R1 repeats BOTJ R1: superseded by it, with the link recorded")
     rt("2004-01-19", "rec", "supersede", "md-2003/R1", "--actor", ILAU, "--by", f"{botj}/R1")
 
@@ -388,6 +407,20 @@ def bringing_offenders_to_justice() -> None:
     for ref, who in (("R1", icg), ("R2", icg), ("R3", docj), ("R4", mpa)):
         rt("2004-02-02", "rec", "start", f"{botj}/{ref}", "--actor", who, quiet=ref != "R1")
 
+    for day in ("2004-02-02", "2004-03-01"):
+        sweep_and_send(day)
+    say("The ILAU raises R2 to the Performance Board by hand")
+    rt(
+        "2004-03-08",
+        "escalate",
+        f"{botj}/R2",
+        "--actor",
+        ILAU,
+        "--reason",
+        "No progress update since the plan was agreed; benchmarking partners not yet chosen.",
+    )
+    sweep_and_send("2004-03-08")
+
     say("R1 done: monitoring cannot start while an action is open; the owner cannot sign off")
     rt("2004-03-29", "rec", "monitor", f"{botj}/R1", "--actor", icg, expect=3)
     rt("2004-03-29", "rec", "action-done", f"{botj}/R1", "1", "--actor", icg)
@@ -442,6 +475,7 @@ def bringing_offenders_to_justice() -> None:
         "The combined MPA/MPS review of implementation arrangements must report first.",
     )
     rt("2004-04-26", "rec", "approve-extension", f"{botj}/R3", "--actor", BOARD)
+    sweep_and_send("2004-05-03")
     rt(
         "2004-05-10",
         "rec",
@@ -455,6 +489,7 @@ def bringing_offenders_to_justice() -> None:
         "--degree",
         "partially",
     )
+    sweep_and_send("2004-06-01")
     rt(
         "2004-06-30",
         "rec",
@@ -468,6 +503,8 @@ def bringing_offenders_to_justice() -> None:
         "moderately",
         quiet=True,
     )
+
+    sweep_and_send("2004-07-01")
 
     say("R4: the authority now monitors six-monthly; signed off by the Performance Board")
     rt("2004-07-31", "rec", "action-done", f"{botj}/R4", "1", "--actor", mpa, quiet=True)
@@ -496,12 +533,32 @@ def bringing_offenders_to_justice() -> None:
         "PPRC minutes record six-monthly monitoring of implementation.",
     )
 
+    sweep_and_send("2004-08-02")
+    sweep_and_send("2004-09-01")
+
     say("September 2004: where everything stands, and what is overdue")
     rt("2004-09-01", "rec", "list", "--report", botj)
     rt("2004-09-01", "rec", "list", "--report", "md-2003")
     rt("2004-09-01", "rec", "list", "--overdue")
     say("The history of BOTJ R3, from the audit trail")
     rt("2004-09-01", "rec", "show", f"{botj}/R3")
+
+
+def show_mail(box: Mailbox) -> None:
+    say(f"What the owners and the Board received: {len(box.messages)} messages over SMTP")
+    for msg in box.messages:
+        print(f"  {str(msg['Date'])[5:16]}  to {msg['To']!s:<38} {msg['Subject']}")
+    for to, subject_part in (
+        ("docj.commander@mps.example.org", "attention"),
+        ("deputy.commissioner@mps.example.org", "escalated"),
+    ):
+        found = [m for m in box.messages if m["To"] == to and subject_part in str(m["Subject"])]
+        if found:
+            msg = found[-1]
+            print(f"\n--- the last of these to {to} ---")
+            print(f"Subject: {msg['Subject']}\n")
+            print(box.body(msg).rstrip())
+    rt("2004-09-01", "escalations", "--open")
 
 
 def main() -> int:
@@ -511,12 +568,26 @@ def main() -> int:
         Path(f"{DB}{suffix}").unlink(missing_ok=True)
     say(f"A fresh database: {DB}")
     rt("2002-01-07", "init")
+    box, port = Mailbox(), free_port()
+    box.start(port)
+    print(f"(a local SMTP server listens on 127.0.0.1:{port} for the owners and the Board)")
+    os.environ.update(
+        {
+            "RECTRACK_SMTP_HOST": "127.0.0.1",
+            "RECTRACK_SMTP_PORT": str(port),
+            "RECTRACK_SMTP_TLS": "none",
+            "RECTRACK_MAIL_FROM": "ilau@mps.example.org",
+        }
+    )
     try:
         district_audit()
         bringing_offenders_to_justice()
+        show_mail(box)
     except DemoFailed as exc:
         print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1
+    finally:
+        box.stop()
     print(f"\nDemo finished in {time.perf_counter() - started:.1f} s; database: {DB}")
     return 0
 
