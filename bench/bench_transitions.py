@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from config import default_rules
+from config.logging import configure_logging
 from workflow import recommendations as svc
 from workflow.clock import FixedClock
 from workflow.db import make_engine, migrate
@@ -115,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=20000, help="transitions per side")
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args(argv)
+    configure_logging("WARNING")
     with tempfile.TemporaryDirectory() as tmp:
         engine_db, plain_db = Path(tmp) / "engine.db", Path(tmp) / "plain.db"
         build(engine_db, args.n)

@@ -15,12 +15,13 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
 
+from workflow.db import advisory_lock_sql
 from workflow.fastsql import Prepared
 from workflow.tables import audit_event
 
 GENESIS = "0" * 64
 # Serialises appends on PostgreSQL (SQLite's BEGIN IMMEDIATE already does): the chain is a line.
-_CHAIN_LOCK = Prepared(text("SELECT pg_advisory_xact_lock(7310594559734417)"))
+_CHAIN_LOCK = Prepared(text(advisory_lock_sql("audit")))
 _HEAD = Prepared(
     select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
 )

@@ -48,6 +48,16 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.connection.driver_connection.execute(begin)  # type: ignore[union-attr]
 
 
+_LOCK_IDS = {"audit": 1, "sweep": 2, "agenda": 3}
+
+
+def advisory_lock_sql(name: str, wait: bool = True) -> str:
+    """PostgreSQL transaction-scoped advisory lock `name`, per schema: several rectrack
+    databases can share one server (the tests do), and must not lock each other out."""
+    call = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    return f"SELECT {call}({0x726500 + _LOCK_IDS[name]}, hashtext(current_schema()))"
+
+
 def migrate(engine: Engine) -> tuple[str | None, str]:
     """Create or upgrade the schema to the newest revision; returns (before, after)."""
     # Alembic is imported here, not at start-up: only `init` needs it.

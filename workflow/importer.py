@@ -23,6 +23,7 @@ from workflow.errors import ImportFileError
 from workflow.people import EMAIL, insert_person
 from workflow.recommendations import CODE, audit_raise, new_recommendation_row
 from workflow.reports import NewReport, insert_report, report_ids
+from workflow.sweep import tell_ilau_of_unowned
 from workflow.tables import person, rec_link, recommendation
 from workflow.uow import Tx, UnitOfWork
 
@@ -387,6 +388,7 @@ def import_file(uow: UnitOfWork, path: Path, actor: str = "system") -> ImportSum
                 audit_raise(tx, actor, row, rep.key, rec.owner)
             count += len(rows)
         _insert_links(tx, links, actor)
+        tell_ilau_of_unowned(tx)
         return ImportSummary(len(doc.reports), count, len(new_people))
 
 

@@ -16,6 +16,7 @@ from workflow.fastsql import Prepared
 from workflow.messages import reassign_notices, signoff_notice
 from workflow.outbox import enqueue
 from workflow.people import get_person
+from workflow.sweep import tell_ilau_of_unowned
 from workflow.tables import (
     action,
     extension,
@@ -195,6 +196,8 @@ def raise_recommendation(
         )
         tx.conn.execute(insert(recommendation).values(**row))
         audit_raise(tx, who.email, row, report_key, owner)
+        if owner is None:
+            tell_ilau_of_unowned(tx)
         return Outcome(code, "raise", "", "raised", 1)
 
 

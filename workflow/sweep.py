@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from config import Rule
 from states import ACTIVE, OPEN
+from workflow.db import advisory_lock_sql
 from workflow.due import add_days
 from workflow.messages import DueItem, escalation_digest, ilau_digest, reminder_digest
 from workflow.outbox import Mail, enqueue, recipients_with_role
@@ -30,7 +31,6 @@ from workflow.uow import Tx, UnitOfWork
 
 log = structlog.get_logger("rectrack.sweep")
 SWEEPER = "system:sweep"
-_SWEEP_LOCK = 7310594559734418
 
 # which due date applies in which states, and what missing it is called
 DUE_KINDS: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -146,7 +146,15 @@ def _recommendation_dues(
         )
         .join(report, report.c.id == r.report_id)
         .outerjoin(person, person.c.id == r.owner_id)
-        .where(r.state.in_(OPEN), r.next_due <= horizon)
+        # The candidates come from the (state, next_due) index alone, as a subquery: joined
+        # directly, SQLite's planner may start from the report table and scan every row.
+        .where(
+            r.id.in_(
+                select(recommendation.c.id).where(
+                    recommendation.c.state.in_(OPEN), recommendation.c.next_due <= horizon
+                )
+            )
+        )
     )
     for row in rows:
         m = row._mapping
@@ -191,9 +199,13 @@ def _action_dues(tx: Tx, rules: dict[tuple[str, bool], Rule], horizon: date) -> 
         .join(report, report.c.id == r.report_id)
         .join(person, person.c.id == a.owner_id)
         .where(
-            a.target_date <= horizon,
-            a.done_at.is_(None),
-            a.dropped_reason.is_(None),
+            a.id.in_(  # from the target_date index alone, as above
+                select(action.c.id).where(
+                    action.c.target_date <= horizon,
+                    action.c.done_at.is_(None),
+                    action.c.dropped_reason.is_(None),
+                )
+            ),
             r.state.in_(("planned", "in_progress")),
         )
     )
@@ -389,20 +401,49 @@ def _clear(tx: Tx, result: SweepResult) -> None:
         result.cleared.append(row.code)
 
 
+def tell_ilau_of_unowned(tx: Tx) -> list[str]:
+    """Queue, in this transaction, the ILAU's notice of unowned recommendations not yet told.
+
+    Called by the sweep, and at once when recommendations are raised or imported without one.
+    """
+    result = SweepResult()
+    unowned = _unowned(tx, result)
+    if unowned:
+        enqueue(
+            tx,
+            [
+                ilau_digest(email, name, unowned, tx.today)
+                for email, name in recipients_with_role(tx, "ilau")
+            ],
+        )
+    return result.unowned
+
+
 def _unowned(tx: Tx, result: SweepResult) -> list[dict[str, Any]]:
     """Open recommendations with no owner, or an inactive one, not yet reported to the ILAU."""
     r = recommendation.c
     none = tx.conn.execute(
         select(r.id, r.code, r.subject).where(r.owner_id.is_(None), r.state.in_(OPEN))
     )
-    gone = tx.conn.execute(
-        select(r.id, r.code, r.subject, person.c.email)
-        .join(person, person.c.id == r.owner_id)
-        .where(person.c.active.is_(False), r.state.in_(OPEN))
+    # Inactive people first (few), then their open recommendations by the owner index.
+    inactive: dict[int, str] = {
+        pid: email
+        for pid, email in tx.conn.execute(
+            select(person.c.id, person.c.email).where(person.c.active.is_(False))
+        )
+    }
+    gone = (
+        tx.conn.execute(
+            select(r.id, r.code, r.subject, r.owner_id).where(
+                r.owner_id.in_(inactive), r.state.in_(OPEN)
+            )
+        ).all()
+        if inactive
+        else []
     )
     found = [(i, c, s, "owner:none", "no owner is assigned") for i, c, s in none] + [
-        (i, c, s, f"owner:inactive:{email}", f"owner {email} is no longer active")
-        for i, c, s, email in gone
+        (i, c, s, f"owner:inactive:{inactive[o]}", f"owner {inactive[o]} is no longer active")
+        for i, c, s, o in gone
     ]
     if not found:
         return []
@@ -461,7 +502,7 @@ def board_mails(tx: Tx, raised: list[dict[str, Any]]) -> list[Mail]:
 @contextmanager
 def _sweep_lock(tx: Tx) -> Iterator[bool]:
     if tx.dialect == "postgresql":
-        got = tx.conn.execute(text(f"SELECT pg_try_advisory_xact_lock({_SWEEP_LOCK})")).scalar()
+        got = tx.conn.execute(text(advisory_lock_sql("sweep", wait=False))).scalar()
         yield bool(got)
     else:
         yield True  # BEGIN IMMEDIATE: one writer at a time

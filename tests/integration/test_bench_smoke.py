@@ -23,3 +23,21 @@ def test_bench_transitions_prints_both_rates_and_the_ratio(
     assert "plain sqlite3 loop:" in out and "rectrack engine:" in out
     ratio = float(out.split("ratio engine/plain:")[1].split()[0])
     assert ratio > 0
+
+
+def test_bench_sweep_prints_a_row_per_size(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["bench_sweep.py", "--sizes", "1000,2000", "--fixed-due", "5"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(BENCH / "bench_sweep.py"), run_name="__main__")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    table = [line.split() for line in out.splitlines() if line.startswith("sqlite ")]
+    assert [(row[1], row[2]) for row in table[:4]] == [
+        ("1000", "10"),
+        ("2000", "20"),
+        ("1000", "5"),
+        ("2000", "5"),
+    ]
+    assert all(int(row[6]) == int(row[2]) for row in table[:4])  # one reminder per due item

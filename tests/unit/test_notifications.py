@@ -1,0 +1,82 @@
+"""Templates, messages and headers: escaped HTML, one-line subjects, stable Message-IDs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from jinja2 import UndefinedError
+
+from notifications import build_message, header_safe, message_id_for, render
+from workflow.outbox import backoff
+
+ITEM = {
+    "rec": "botj-2003/R1",
+    "subject": "Aims <script>alert(1)</script>",
+    "label": "Response",
+    "due": "2003-12-29",
+    "overdue_days": 8,
+    "what": "respond",
+}
+WHEN = datetime(2004, 1, 6, 12, tzinfo=UTC)
+
+
+def test_html_escapes_recommendation_text_and_text_keeps_it() -> None:
+    rendered = render("digest", "s", name="Owen <O'Brien>", items=[ITEM], today="2004-01-06")
+    assert "&lt;script&gt;" in rendered.html and "<script>" not in rendered.html
+    assert "Owen &lt;O&#39;Brien&gt;" in rendered.html
+    assert "Aims <script>alert(1)</script>" in rendered.text
+    assert "was due 2003-12-29 (8 days ago)" in rendered.text
+
+    class Check(HTMLParser):
+        tags: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.tags.append(tag)
+
+    parser = Check()
+    parser.feed(rendered.html)
+    assert "script" not in parser.tags and "table" in parser.tags
+
+
+def test_a_missing_value_is_an_error_not_a_blank() -> None:
+    with pytest.raises(UndefinedError, match="no attribute 'subject'"):
+        render("digest", "s", name="x", items=[{"rec": "a/R1"}], today="2004-01-06")
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("rectrack: botj-2003/R1 due", "rectrack: botj-2003/R1 due"),
+        ("evil\r\nBcc: everyone@example.org", "evil Bcc: everyone@example.org"),
+        ("  tabs\tand\nnewlines  ", "tabs and newlines"),
+    ],
+)
+def test_header_values_are_one_line(raw: str, safe: str) -> None:
+    assert header_safe(raw) == safe
+
+
+def test_messages_carry_both_parts_and_safe_headers() -> None:
+    rendered = render(
+        "digest", "Due\r\nBcc: x@y.org", name="Owen", items=[ITEM], today="2004-01-06"
+    )
+    msg = build_message(
+        rendered, "ilau@x.org", "owen@x.org", message_id_for("outbox-7", "x.org"), WHEN
+    )
+    assert msg["Subject"] == "Due Bcc: x@y.org"
+    assert msg["Bcc"] is None
+    assert msg["Message-ID"] == "<rectrack.outbox-7@x.org>"
+    assert msg.get_body(("plain",)) is not None and msg.get_body(("html",)) is not None
+    with pytest.raises(ValueError, match="not a deliverable address"):
+        build_message(rendered, "ilau@x.org", "owen@x.org\r\nBcc: x@y.org", "<id@x>", WHEN)
+
+
+def test_the_message_id_is_the_same_every_time() -> None:
+    assert message_id_for("outbox-7", "x.org") == message_id_for("outbox-7", "x.org")
+    assert message_id_for("outbox-7", "x.org") != message_id_for("outbox-8", "x.org")
+
+
+def test_backoff_doubles_up_to_an_hour() -> None:
+    assert [backoff(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
+    assert backoff(30) == timedelta(hours=1)
