@@ -1,0 +1,28 @@
+"""Documents: committee reports, progress reports and trackers as Markdown, HTML and DOCX.
+
+Reports are built as a neutral `Document` (headings, paragraphs, tables, lists, figures);
+each format is one renderer of it, so the three always say the same thing.
+"""
+
+from workflow.documents.model import (
+    Block,
+    BulletList,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    Table,
+)
+
+FORMATS = ("md", "html", "docx")
+
+__all__ = [
+    "FORMATS",
+    "Block",
+    "BulletList",
+    "Document",
+    "Figure",
+    "Heading",
+    "Paragraph",
+    "Table",
+]
