@@ -269,6 +269,17 @@ def database(pg_url: str | None) -> Iterator[tuple[Engine, str]]:
         admin.dispose()
 
 
+def size_mb(engine: Engine) -> float:
+    """The database's size on disk: whether it fits the page cache explains latency tails."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            pages = conn.execute(text("PRAGMA page_count")).scalar_one()
+            size = pages * conn.execute(text("PRAGMA page_size")).scalar_one()
+        else:
+            size = conn.execute(text("SELECT pg_total_relation_size('audit_event')")).scalar_one()
+    return float(size) / 2**20
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -286,7 +297,8 @@ def main() -> int:
         generated = time.perf_counter() - began
         print(
             f"audit trail on {backend}: {args.events:,} events over {args.recs:,} "
-            f"recommendations in {len(reports):,} reports (generated in {generated:.1f} s)"
+            f"recommendations in {len(reports):,} reports (generated in {generated:.1f} s, "
+            f"{size_mb(engine):,.0f} MB)"
         )
         with UnitOfWork(engine, FixedClock(START + SPAN), default_rules()) as uow:
             print_table(measure(uow, codes, reports, args))

@@ -150,3 +150,5 @@ def test_export_events_and_snapshots(cli: Cli, world: object, tmp_path: Path) ->
     as_of = cli.ok("audit", "as-of", "2004-01-12", "--json").json
     assert [json.loads(line) for line in snapshot.splitlines()] == as_of
     assert_error(cli("audit", "export", "--format", "xml"), 2, "xml")
+    nowhere = str(tmp_path / "missing" / "trail.csv")
+    assert_error(cli("audit", "export", "--format", "csv", "--out", nowhere), 2, "cannot write")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from workflow.bootstrap import App
 from workflow.cli.app import cli, json_option
 from workflow.cli.output import emit_json, shorten, table
 from workflow.clock import parse_bound
+from workflow.errors import BadInput
 
 # The exit code of a trail that fails verification (0-4 are taken, see workflow.cli.main).
 TAMPERED = 5
@@ -207,12 +209,18 @@ def audit_export(
         _no_filters(ctx)
     elif report_key is not None:
         query = replace(query, report=report_key)
-    with app.uow() as uow, uow.read() as tx, _output(out) as stream:
-        if when is not None:
-            at = as_of_instant(when, app.settings.timezone)
-            count = export_as_of(tx.conn, stream, fmt, at, report_key)
-        else:
-            count = export_events(tx.conn, stream, fmt, query)
+    try:
+        with app.uow() as uow, uow.read() as tx, _output(out) as stream:
+            if when is not None:
+                at = as_of_instant(when, app.settings.timezone)
+                count = export_as_of(tx.conn, stream, fmt, at, report_key)
+            else:
+                count = export_events(tx.conn, stream, fmt, query)
+    except BrokenPipeError:
+        # The reader had enough (`| head`): not an error. Point stdout at /dev/null so that
+        # flushing it at exit does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
     if out is not None:
         what = "recommendations" if when is not None else "events"
         click.echo(f"{count} {what} written to {out}", err=True)
@@ -227,7 +235,11 @@ def _output(path: str | None) -> Iterator[TextIO]:
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     try:
-        with partial.open("w", encoding="utf-8", newline="") as stream:
+        opened = partial.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with opened as stream:
             yield stream
         partial.replace(target)
     except BaseException:
