@@ -21,9 +21,10 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, String, select, type_coerce
 
 from workflow.audit import GENESIS, content_hash, instant_text
 from workflow.errors import BadInput
@@ -32,7 +33,9 @@ from workflow.tables import audit_event
 _t = audit_event.c
 _CHAIN = select(
     _t.id,
-    _t.at,
+    # Uncoerced: on SQLite anyone holding the file can write anything here, and a value that
+    # is no instant must fail its hash, not stop the walk (see `_at_text`).
+    type_coerce(_t.at, String),
     _t.actor,
     _t.event,
     _t.rec,
@@ -98,9 +101,21 @@ def verify_chain(conn: Connection, anchors: Iterable[Anchor] = ()) -> Verdict:
     """Walk the whole trail in id order, in constant memory, in one query."""
     result = conn.execute(_CHAIN.execution_options(yield_per=_BATCH))
     try:
-        return check_chain(((r[0], instant_text(r[1]), *r[2:]) for r in result), anchors)
+        return check_chain(((r[0], _at_text(r[1]), *r[2:]) for r in result), anchors)
     finally:
         result.close()
+
+
+def _at_text(value: Any) -> Any:
+    """`at` spelled as it was hashed; anything that is no instant is left as it is."""
+    if isinstance(value, str):  # SQLite keeps UTC as text, without an offset
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return instant_text(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return value
 
 
 def check_chain(rows: Iterable[ChainRow], anchors: Iterable[Anchor] = ()) -> Verdict:
@@ -127,7 +142,7 @@ def check_chain(rows: Iterable[ChainRow], anchors: Iterable[Anchor] = ()) -> Ver
         recent[stored] = seq
         window.append(stored)
         if len(window) > _WINDOW:
-            del recent[window.popleft()]
+            recent.pop(window.popleft(), None)
         expected, prev = seq + 1, stored
     last = expected - 1
     beyond = max((i for i in pinned if i > last), default=None)

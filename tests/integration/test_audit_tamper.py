@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -79,6 +80,23 @@ def test_an_altered_note_is_named(uow: UnitOfWork, trail: int) -> None:
         "first_bad": 17,
         "problem": "event 17 was altered: its content does not match its hash",
     }
+
+
+def test_a_changed_time_is_named(uow: UnitOfWork, trail: int) -> None:
+    with tampering(uow.engine) as conn:
+        earlier = event(conn, 6)["at"] - timedelta(days=30)
+        conn.execute(update(audit_event).where(_t.id == 6).values(at=earlier))
+    assert verify(uow).first_bad == 6
+
+
+def test_a_time_that_is_no_time_is_named_not_a_crash(uow: UnitOfWork, trail: int) -> None:
+    """SQLite stores whatever it is given; verify must still name the event."""
+    if uow.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's timestamptz column takes only instants")
+    with tampering(uow.engine) as conn:
+        conn.execute(text("UPDATE audit_event SET at = 'yesterday' WHERE id = 4"))
+        conn.execute(text("UPDATE audit_event SET at = 42 WHERE id = 8"))
+    assert verify(uow).first_bad == 4
 
 
 def test_an_altered_actor_with_its_hash_recomputed_is_named(uow: UnitOfWork, trail: int) -> None:
