@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, Select, insert, select, text
 
 from workflow.db import advisory_lock_sql
 from workflow.fastsql import Prepared
@@ -40,20 +41,25 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot record {type(value).__name__} in the audit trail")
 
 
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
+)
+# One encoder, built once: `json.dumps` with options builds a new one on every call.
+_CANONICAL = _ENCODER.encode
+
+
 def canonical(value: Any) -> str:
     """The one JSON spelling of `value` that is stored and hashed."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
-    )
+    return _CANONICAL(value)
 
 
 def instant_text(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def event_hash(row: dict[str, Any]) -> str:
+def event_hash(row: Mapping[str, Any]) -> str:
     """SHA-256 over an event's content and the previous event's hash."""
-    content = [
+    return content_hash(
         row["id"],
         instant_text(row["at"]),
         row["actor"],
@@ -65,8 +71,25 @@ def event_hash(row: dict[str, Any]) -> str:
         row["note"],
         row["changes"],
         row["prev_hash"],
-    ]
-    return hashlib.sha256(canonical(content).encode()).hexdigest()
+    )
+
+
+def content_hash(
+    seq: int,
+    at: str,
+    actor: str,
+    event: str,
+    rec: str | None,
+    report: str | None,
+    from_state: str | None,
+    to_state: str | None,
+    note: str | None,
+    changes: str,
+    prev_hash: str,
+) -> str:
+    """`event_hash` over the stored values, `at` already as `instant_text` (verify's hot loop)."""
+    content = [seq, at, actor, event, rec, report, from_state, to_state, note, changes, prev_hash]
+    return hashlib.sha256(_CANONICAL(content).encode()).hexdigest()
 
 
 class AuditWriter:
@@ -134,6 +157,12 @@ class AuditWriter:
 
 @dataclass(frozen=True, slots=True)
 class AuditQuery:
+    """Filters on the trail; every one given must hold. `since` is inclusive, `until` exclusive.
+
+    `after_id` pages through a long answer without OFFSET: pass the last id of the previous
+    page (in the same order) and get the events that follow it.
+    """
+
     rec: str | None = None
     actor: str | None = None
     report: str | None = None
@@ -142,10 +171,11 @@ class AuditQuery:
     until: datetime | None = None
     limit: int | None = None
     newest_first: bool = False
+    after_id: int | None = None
 
 
-def find_events(conn: Connection, q: AuditQuery) -> list[dict[str, Any]]:
-    """Events matching every given filter, in chain order (or newest first), in one query."""
+def events_select(q: AuditQuery) -> Select[Any]:
+    """The one SELECT answering `q`: the equality filters lead the (column, id) indexes."""
     t = audit_event.c
     stmt = select(audit_event)
     for column, value in (
@@ -160,7 +190,20 @@ def find_events(conn: Connection, q: AuditQuery) -> list[dict[str, Any]]:
         stmt = stmt.where(t.at >= q.since)
     if q.until is not None:
         stmt = stmt.where(t.at < q.until)
+    if q.after_id is not None:
+        stmt = stmt.where(t.id < q.after_id if q.newest_first else t.id > q.after_id)
     stmt = stmt.order_by(t.id.desc() if q.newest_first else t.id)
     if q.limit is not None:
         stmt = stmt.limit(q.limit)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
+    return stmt
+
+
+def find_events(conn: Connection, q: AuditQuery) -> list[dict[str, Any]]:
+    """Events matching every given filter, in chain order (or newest first), in one query."""
+    return [dict(r._mapping) for r in conn.execute(events_select(q))]
+
+
+def chain_head(conn: Connection) -> tuple[int, str]:
+    """The last event's id and hash, `(0, GENESIS)` for an empty trail: what to anchor."""
+    head = _HEAD.first(conn)
+    return (int(head[0]), str(head[1])) if head else (0, GENESIS)

@@ -1,16 +1,31 @@
-"""`rectrack audit ...`: the audit trail, queried."""
+"""`rectrack audit ...`: the audit trail, queried, rebuilt as of a date, verified, exported."""
 
 from __future__ import annotations
 
 import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
 
 import click
 
-from workflow.audit import AuditQuery, find_events, instant_text
+from workflow.audit import AuditQuery, chain_head, find_events, instant_text
+from workflow.audit_asof import as_of, as_of_instant
+from workflow.audit_export import FORMATS, Format, export_as_of, export_events
+from workflow.audit_verify import parse_anchor, verify_chain
 from workflow.bootstrap import App
 from workflow.cli.app import cli, json_option
 from workflow.cli.output import emit_json, shorten, table
 from workflow.clock import parse_bound
+from workflow.errors import BadInput
+
+# The exit code of a trail that fails verification (0-4 are taken, see workflow.cli.main).
+TAMPERED = 5
+_QUERY = "rectrack.audit.query"
 
 
 @cli.group(invoke_without_command=True)
@@ -20,8 +35,14 @@ from workflow.clock import parse_bound
 @click.option("--event", metavar="E", help="Events of one kind, e.g. complete.")
 @click.option("--since", metavar="DATE", help="From this date or date-time.")
 @click.option("--until", metavar="DATE", help="Up to this date (inclusive) or date-time.")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N events.")
 @click.option("--newest-first", is_flag=True)
+@click.option(
+    "--after-id",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="The page after event N (the last # of the previous page, in the same order).",
+)
 @json_option
 @click.pass_context
 def audit(
@@ -34,11 +55,13 @@ def audit(
     until: str | None,
     limit: int | None,
     newest_first: bool,
+    after_id: int | None,
     as_json: bool,
 ) -> None:
-    """The audit trail: who did what, when, from which state to which."""
-    if ctx.invoked_subcommand is not None:
-        return
+    """The audit trail: who did what, when, from which state to which.
+
+    The filters also choose what `export` writes.
+    """
     app: App = ctx.obj
     tz = app.settings.timezone
     query = AuditQuery(
@@ -50,7 +73,11 @@ def audit(
         until=parse_bound(until, tz, end=True) if until else None,
         limit=limit,
         newest_first=newest_first,
+        after_id=after_id,
     )
+    if ctx.invoked_subcommand is not None:
+        ctx.meta[_QUERY] = query
+        return
     with app.uow() as uow, uow.read() as tx:
         events = find_events(tx.conn, query)
     rows = [
@@ -86,3 +113,135 @@ def audit(
             ],
             ["#", "AT (UTC)", "ACTOR", "EVENT", "SUBJECT", "STATE", "NOTE"],
         )
+
+
+def _no_filters(ctx: click.Context) -> None:
+    if ctx.meta.get(_QUERY, AuditQuery()) != AuditQuery():
+        raise click.UsageError(
+            f"the audit filters apply to the listing and to export, not to {ctx.info_name}"
+        )
+
+
+@audit.command("as-of")
+@click.argument("when", metavar="DATETIME")
+@click.option("--report", "report_key", metavar="KEY", help="Only this report's recommendations.")
+@json_option
+@click.pass_context
+def audit_as_of(ctx: click.Context, when: str, report_key: str | None, as_json: bool) -> None:
+    """Every recommendation as it stood at DATETIME (a bare date: the end of that day)."""
+    _no_filters(ctx)
+    app: App = ctx.obj
+    at = as_of_instant(when, app.settings.timezone)
+    with app.uow() as uow, uow.read() as tx:
+        states = as_of(tx.conn, at, report_key)
+    if as_json:
+        emit_json([s.as_dict() for s in states])
+        return
+    table(
+        [(s.id, s.state, s.owner, s.degree, s.due.next) for s in states],
+        ["ID", "STATE", "OWNER", "DEGREE", "NEXT DUE"],
+    )
+
+
+@audit.command("verify")
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    metavar="ID:HASH",
+    help="An event's hash kept outside the database (from `audit head`); repeatable.",
+)
+@json_option
+@click.pass_context
+def audit_verify(ctx: click.Context, anchors: tuple[str, ...], as_json: bool) -> None:
+    """Walk the hash chain; exit 5 naming the first event changed, deleted or out of order."""
+    _no_filters(ctx)
+    app: App = ctx.obj
+    pinned = [parse_anchor(a) for a in anchors]
+    with app.uow() as uow, uow.read() as tx:
+        verdict = verify_chain(tx.conn, pinned)
+    if as_json:
+        emit_json(verdict.as_dict())
+    elif verdict.ok:
+        anchored = f", {len(pinned)} anchor(s) matched" if pinned else ""
+        click.echo(f"ok: {verdict.events} events, the chain is intact{anchored}")
+    else:
+        click.echo(
+            f"error: audit trail broken at event {verdict.first_bad}: {verdict.problem}", err=True
+        )
+    if not verdict.ok:
+        ctx.exit(TAMPERED)
+
+
+@audit.command("head")
+@json_option
+@click.pass_context
+def audit_head(ctx: click.Context, as_json: bool) -> None:
+    """The last event's ID:HASH, to record outside the database and check with verify --anchor."""
+    _no_filters(ctx)
+    app: App = ctx.obj
+    with app.uow() as uow, uow.read() as tx:
+        seq, digest = chain_head(tx.conn)
+    if as_json:
+        emit_json({"id": seq, "hash": digest})
+    else:
+        click.echo(f"{seq}:{digest}")
+
+
+@audit.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here (default: stdout).")
+@click.option(
+    "--as-of",
+    "when",
+    metavar="DATETIME",
+    help="Export the recommendations as they stood then, instead of the events.",
+)
+@click.option("--report", "report_key", metavar="KEY", help="Only this report.")
+@click.pass_context
+def audit_export(
+    ctx: click.Context, fmt: Format, out: str | None, when: str | None, report_key: str | None
+) -> None:
+    """Stream the events (those the audit filters select) or an as-of snapshot."""
+    app: App = ctx.obj
+    query: AuditQuery = ctx.meta.get(_QUERY, AuditQuery())
+    if when is not None:
+        _no_filters(ctx)
+    elif report_key is not None:
+        query = replace(query, report=report_key)
+    try:
+        with app.uow() as uow, uow.read() as tx, _output(out) as stream:
+            if when is not None:
+                at = as_of_instant(when, app.settings.timezone)
+                count = export_as_of(tx.conn, stream, fmt, at, report_key)
+            else:
+                count = export_events(tx.conn, stream, fmt, query)
+    except BrokenPipeError:
+        # The reader had enough (`| head`): not an error. Point stdout at /dev/null so that
+        # flushing it at exit does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    if out is not None:
+        what = "recommendations" if when is not None else "events"
+        click.echo(f"{count} {what} written to {out}", err=True)
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """Stdout, or a file that appears under its name only once everything is written."""
+    if path is None:
+        yield sys.stdout
+        return
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        opened = partial.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with opened as stream:
+            yield stream
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
