@@ -29,6 +29,7 @@ BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/test
 bench: $(STAMP)
 	$(PY) bench/bench_transitions.py
 	$(PY) bench/bench_sweep.py --pg $(BENCH_PG)
+	$(PY) bench/bench_audit.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-out
