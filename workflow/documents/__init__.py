@@ -13,8 +13,7 @@ from workflow.documents.model import (
     Paragraph,
     Table,
 )
-
-FORMATS = ("md", "html", "docx")
+from workflow.documents.write import FORMATS, render, write_document
 
 __all__ = [
     "FORMATS",
@@ -25,4 +24,6 @@ __all__ = [
     "Heading",
     "Paragraph",
     "Table",
+    "render",
+    "write_document",
 ]
