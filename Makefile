@@ -21,6 +21,7 @@ test: $(STAMP) lint
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check --quiet .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
@@ -30,6 +31,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_transitions.py
 	$(PY) bench/bench_sweep.py --pg $(BENCH_PG)
 	$(PY) bench/bench_audit.py
+	$(PY) bench/bench_report.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-out

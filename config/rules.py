@@ -25,6 +25,7 @@ class Rule:
     plan_horizon_days: int = 1095
     complete_from_in_progress: bool = False
     escalate_to: str = "Performance Board"
+    rag_amber_within_days: int = 30
 
 
 _TYPES: dict[str, type] = {

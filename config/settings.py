@@ -39,6 +39,7 @@ class SchedulerSettings:
     sweep_cron: str = "30 6 * * *"  # away from 01:00-03:00, when clocks change
     send_every_seconds: int = 60
     misfire_grace_seconds: int = 3600
+    agenda_days_before: int = 7  # a meeting's agenda is generated and sent this long before
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def _mail(table: Mapping[str, Any], env: Mapping[str, str], where: str) -> MailS
 
 
 def _scheduler(table: Mapping[str, Any], where: str) -> SchedulerSettings:
-    known = {"sweep_cron", "send_every_seconds", "misfire_grace_seconds"}
+    known = {"sweep_cron", "send_every_seconds", "misfire_grace_seconds", "agenda_days_before"}
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{where} [scheduler]: unknown setting(s) {', '.join(sorted(unknown))}")

@@ -158,3 +158,26 @@ def signoff_notice(
         today=today.isoformat(),
     )
     return Mail("signoff", owner[0], rendered, (rec,))
+
+
+def agenda_notice(
+    email: str,
+    name: str,
+    committee: str,
+    meeting: date,
+    items: list[dict[str, Any]],
+    today: date,
+) -> Mail:
+    """The secretary hears that a meeting's agenda is ready, and what it holds."""
+    subject = f"rectrack: agenda for the {committee} on {meeting}"
+    rendered = render(
+        "agenda",
+        subject,
+        name=name,
+        committee=committee,
+        meeting=meeting.isoformat(),
+        items=items,
+        today=today.isoformat(),
+    )
+    recs = tuple(dict.fromkeys(r for i in items for r in i["recs"]))
+    return Mail("agenda", email, rendered, recs)

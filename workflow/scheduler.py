@@ -23,6 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from workflow.agenda import generate_due_agendas
 from workflow.bootstrap import App
 from workflow.outbox import deliver
 from workflow.sweep import sweep
@@ -60,6 +61,14 @@ def run_sender(app: App) -> dict[str, Any]:
         return deliver(uow, app.settings.mail).as_dict()
 
 
+def run_agendas(app: App) -> dict[str, Any]:
+    with app.uow() as uow:
+        done = generate_due_agendas(
+            uow, app.settings.scheduler.agenda_days_before, app.settings.timezone
+        )
+    return {"agendas": [f"{a.committee.name} {a.meeting}" for a in done]}
+
+
 def build_scheduler(app: App) -> BlockingScheduler:
     settings = app.settings.scheduler
     zone = ZoneInfo(app.settings.timezone)
@@ -80,6 +89,12 @@ def build_scheduler(app: App) -> BlockingScheduler:
         replace_existing=True,
     )
     scheduler.add_job(
+        _job(app, "agenda", run_agendas),
+        CronTrigger.from_crontab(settings.sweep_cron, timezone=zone),
+        id="agenda",
+        replace_existing=True,
+    )
+    scheduler.add_job(
         _job(app, "send", run_sender),
         IntervalTrigger(seconds=settings.send_every_seconds, timezone=zone),
         id="send",
@@ -92,6 +107,7 @@ def run_scheduler(app: App, once: bool = False) -> None:
     """Catch up (one sweep, one send), then run until SIGTERM or SIGINT (unless `once`)."""
     scheduler = build_scheduler(app)  # first, so that a bad cron setting fails at once
     _job(app, "sweep", run_sweep)()
+    _job(app, "agenda", run_agendas)()
     _job(app, "send", run_sender)()
     if once:
         return

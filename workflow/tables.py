@@ -304,3 +304,54 @@ outbox = Table(
     CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),
     Index(None, "status", "next_attempt_at"),
 )
+
+
+COMMITTEE_KINDS = ("board", "scrutiny", "other")
+CADENCES = ("weekly", "fortnightly", "monthly", "quarterly", "six-monthly", "annually")
+
+committee = Table(
+    "committee",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    # board: hears escalations; scrutiny: monitors implementation of its reports
+    Column("kind", String(10), nullable=False),
+    Column("cadence", String(12), nullable=False),
+    Column("secretary_id", ForeignKey("person.id")),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(_in("kind", COMMITTEE_KINDS), name="kind"),
+    CheckConstraint(_in("cadence", CADENCES), name="cadence"),
+)
+
+committee_member = Table(
+    "committee_member",
+    metadata,
+    Column("committee_id", ForeignKey("committee.id"), primary_key=True),
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+)
+
+meeting = Table(
+    "meeting",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", ForeignKey("committee.id"), nullable=False),
+    Column("date", Date, nullable=False),
+    # The agenda as last generated: regenerating the same content changes nothing.
+    Column("agenda_hash", String(64)),
+    Column("agenda_generated_at", UTCDateTime),
+    UniqueConstraint("committee_id", "date"),
+)
+
+agenda_item = Table(
+    "agenda_item",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meeting.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("report", String(64)),
+    Column("recs", Text, nullable=False),  # space-separated recommendation ids
+    Column("detail", Text, nullable=False),  # canonical JSON: what the documents show
+    UniqueConstraint("meeting_id", "position"),
+)

@@ -41,3 +41,22 @@ def test_bench_sweep_prints_a_row_per_size(
         ("2000", "5"),
     ]
     assert all(int(row[6]) == int(row[2]) for row in table[:4])  # one reminder per due item
+
+
+def test_bench_report_times_each_stage(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["bench_report.py", "--recs", "300", "--events", "3000"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(BENCH / "bench_report.py"), run_name="__main__")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for stage in (
+        "agenda",
+        "committee report document",
+        "render md",
+        "render html",
+        "render docx",
+        "agenda + report + slowest format",
+    ):
+        assert stage in out

@@ -36,13 +36,13 @@ def test_import_the_demo_data(uow: UnitOfWork) -> None:
     first = import_file(uow, DEMO / "da-2001.yaml", "ilau@mps.example.org")
     second = import_file(uow, DEMO / "hmic-2003.yaml")
     assert first.as_dict() == {"reports": 1, "recommendations": 13, "people": 8}
-    assert second.as_dict() == {"reports": 2, "recommendations": 6, "people": 6}
+    assert second.as_dict() == {"reports": 2, "recommendations": 6, "people": 7}
     assert [r["key"] for r in list_reports(uow)] == ["da-bvpp-2001", "botj-2003", "md-2003"]
     md1 = show_recommendation(uow, "md-2003/R1")
     assert md1["links"] == [{"kind": "repeats", "to": "botj-2003/R1", "note": None}]
     assert show_recommendation(uow, "da-bvpp-2001/R1")["statutory"] is True
     # one event per person, report, recommendation and link
-    assert counts(uow)["audit_event"] == 8 + 1 + 13 + 6 + 2 + 6 + 2
+    assert counts(uow)["audit_event"] == 8 + 1 + 13 + 7 + 2 + 6 + 2
 
 
 def test_csv_import(uow: UnitOfWork, tmp_path: Path) -> None:

@@ -15,7 +15,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from config import ConfigError
 from states import Refused
-from workflow.cli import audit, commands, recs, scheduling  # noqa: F401 - registers commands
+from workflow.cli import (  # noqa: F401 - registers the commands
+    audit,
+    commands,
+    committees,
+    recs,
+    scheduling,
+)
 from workflow.cli.app import cli
 from workflow.errors import BadInput, Conflict, RectrackError
 

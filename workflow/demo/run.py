@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shlex
 import sys
@@ -142,8 +143,9 @@ def say(text: str) -> None:
     print(f"\n## {text}")
 
 
-def rt(now: str, *args: str, expect: int = 0, quiet: bool = False) -> str:
-    """Run `rectrack --now NOW ARGS...` as a user would, echoing it unless quiet."""
+def rt(now: str, *args: str, expect: int = 0, quiet: bool = False, logs: bool = False) -> str:
+    """Run `rectrack --now NOW ARGS...` as a user would, echoing it unless quiet; returns
+    what it printed (or, with `logs`, what it logged)."""
     argv = ["--db", str(DB), "--now", now, *args]
     buffer = io.StringIO()
     errors = io.StringIO()
@@ -158,18 +160,33 @@ def rt(now: str, *args: str, expect: int = 0, quiet: bool = False) -> str:
         raise DemoFailed(
             f"`rectrack {shlex.join(argv)}` exited {code}, expected {expect}:\n{errors.getvalue()}"
         )
-    return buffer.getvalue()
+    return errors.getvalue() if logs else buffer.getvalue()
 
 
 def sweep_and_send(now: str) -> None:
-    """What the scheduler does each morning: sweep, then deliver the outbox."""
+    """What the scheduler does each morning: sweep, generate agendas due, deliver the outbox.
+
+    The sweep runs first on its own so that its report can be shown; the scheduler's own
+    sweep then finds nothing new (it is idempotent) and goes on to agendas and e-mail.
+    """
     out = rt(now, "sweep", quiet=True).strip().splitlines()
-    sent = rt(now, "outbox", "send", quiet=True).strip()
-    print(f"$ rectrack --now {now} sweep && rectrack outbox send")
+    jobs = [
+        json.loads(line)
+        for line in rt(now, "scheduler", "--once", quiet=True, logs=True).splitlines()
+        if line.startswith("{")
+    ]
+    done = {j["job"]: j for j in jobs if j.get("event") == "job finished"}
+    print(f"$ rectrack --now {now} sweep && rectrack --now {now} scheduler --once")
     for line in out[:-1]:
         if line.startswith(("escalated", "cleared", "unowned")):
             print(f"  {line}")
-    print(f"  {out[-1]}; {sent}")
+    for agenda in done.get("agenda", {}).get("agendas", []):
+        print(f"  agenda generated for the {agenda} (its secretary is e-mailed)")
+    send = done.get("send", {})
+    print(
+        f"  {out[-1]}; e-mail sent {send.get('sent')}, failed {send.get('failed')}, "
+        f"pending {send.get('pending')}"
+    )
 
 
 def district_audit() -> None:
@@ -240,6 +257,35 @@ def bringing_offenders_to_justice() -> None:
     botj = "botj-2003"
     say("October 2003: HMIC inspects Bringing Offenders to Justice and Managing Demand")
     rt("2003-11-03", "import", str(HERE / "hmic-2003.yaml"), "--actor", ILAU, "--json")
+    say("The committees: the Performance Board monthly, the PPRC every six months (BOTJ 2.1.2)")
+    rt(
+        "2003-11-03",
+        "committee",
+        "add",
+        "Performance Board",
+        "--cadence",
+        "monthly",
+        "--secretary",
+        "board.secretary@mps.example.org",
+        "--member",
+        BOARD,
+        "--member",
+        "acprs@mps.example.org",
+    )
+    rt(
+        "2003-11-03",
+        "committee",
+        "add",
+        "PPRC",
+        "--cadence",
+        "six-monthly",
+        "--secretary",
+        "pprc.clerk@mpa.example.org",
+    )
+    rt("2003-11-03", "meeting", "add", "Performance Board", "2003-12-04")
+    rt("2003-11-03", "meeting", "plan", "Performance Board", "--until", "2004-09-30")
+    rt("2003-11-03", "meeting", "add", "PPRC", "2004-03-11")
+    rt("2003-11-03", "meeting", "add", "PPRC", "2004-09-09")
     say("Ownership moved in a restructure (BOTJ 4.1.6): the ILAU reassigns R3 from PRS to TPHQ")
     rt(
         "2003-11-10",
@@ -561,11 +607,84 @@ def show_mail(box: Mailbox) -> None:
     rt("2004-09-01", "escalations", "--open")
 
 
+def documents() -> None:
+    say("September 2004: the committee papers, generated from the data")
+    board = OUT / "performance-board-2004-09-04"
+    pprc = OUT / "pprc-2004-09-09"
+    rt("2004-09-01", "agenda", "Performance Board", "--meeting", "2004-09-04", "--json")
+    for fmt in ("docx", "html", "md"):
+        rt(
+            "2004-09-01",
+            "agenda",
+            "Performance Board",
+            "--meeting",
+            "2004-09-04",
+            "--format",
+            fmt,
+            "--out",
+            f"{board}.{fmt}",
+            quiet=True,
+        )
+        rt(
+            "2004-09-01",
+            "agenda",
+            "PPRC",
+            "--meeting",
+            "2004-09-09",
+            "--format",
+            fmt,
+            "--out",
+            f"{pprc}.{fmt}",
+            quiet=True,
+        )
+    rt(
+        "2004-09-01",
+        "report",
+        "tracker",
+        "da-bvpp-2001",
+        "--format",
+        "docx",
+        "--out",
+        str(OUT / "tracker-da-bvpp-2001.docx"),
+        quiet=True,
+    )
+    rt(
+        "2004-09-01",
+        "report",
+        "tracker",
+        "botj-2003",
+        "--format",
+        "md",
+        "--out",
+        str(OUT / "tracker-botj-2003.md"),
+        quiet=True,
+    )
+    rt(
+        "2004-09-01",
+        "report",
+        "progress",
+        "--format",
+        "html",
+        "--out",
+        str(OUT / "ilau-progress-2004-09.html"),
+        quiet=True,
+    )
+    print(f"\nThe Performance Board's report for 4 September 2004 ({board}.md), first lines:")
+    print("\n".join(Path(f"{board}.md").read_text().splitlines()[:24]))
+    print("\nWritten:")
+    for path in sorted(OUT.glob("*")):
+        if path.suffix in (".docx", ".html", ".md", ".png"):
+            print(f"  {path}")
+
+
 def main() -> int:
     started = time.perf_counter()
     OUT.mkdir(exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    for old in OUT.glob("*"):
+        if old.suffix in (".docx", ".html", ".md", ".png"):
+            old.unlink()
     say(f"A fresh database: {DB}")
     rt("2002-01-07", "init")
     box, port = Mailbox(), free_port()
@@ -583,6 +702,7 @@ def main() -> int:
         district_audit()
         bringing_offenders_to_justice()
         show_mail(box)
+        documents()
     except DemoFailed as exc:
         print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+from copy import deepcopy
 from datetime import UTC, datetime
 from io import BytesIO
+from typing import Any
 
 import docx
 from docx.document import Document as WordDocument
@@ -40,11 +42,11 @@ def to_docx(doc: Document, when: datetime | None = None) -> bytes:
     _set_properties(word, doc, when)
     word.add_heading(_clean(doc.title), level=0)
     if doc.subtitle:
-        word.add_paragraph(_clean(doc.subtitle), style="Subtitle")
+        _styled(word, _clean(doc.subtitle), "Subtitle")
     for block in doc.blocks:
         match block:
             case Heading():
-                word.add_heading(_clean(block.text), level=block.level)
+                _styled(word, _clean(block.text), f"Heading {block.level}")
             case Paragraph():
                 _add_paragraph(word, block)
             case BulletList():
@@ -53,10 +55,29 @@ def to_docx(doc: Document, when: datetime | None = None) -> bytes:
                 _add_table(word, block)
             case Figure():
                 word.add_picture(BytesIO(block.png), width=FIGURE_WIDTH)
-                word.add_paragraph(_clean(block.caption), style="Caption")
+                _styled(word, _clean(block.caption), "Caption")
     out = BytesIO()
     word.save(out)
     return _with_fixed_times(out.getvalue(), when)
+
+
+def _style_id(word: WordDocument, name: str) -> str:
+    """A style's id, looked up once per document.
+
+    python-docx scans every style whenever a style is set, by name or by object (to compare
+    it with the default): a report with a hundred tables spent half a second doing that.
+    """
+    cache: dict[str, str] = word.part.__dict__.setdefault("_rectrack_style_ids", {})
+    found = cache.get(name)
+    if found is None:
+        found = cache[name] = word.styles[name].style_id
+    return found
+
+
+def _styled(word: WordDocument, text: str, style: str) -> WordParagraph:
+    paragraph = word.add_paragraph(text)
+    paragraph._p.style = _style_id(word, style)
+    return paragraph
 
 
 def _clean(text: str) -> str:
@@ -96,7 +117,7 @@ def _add_list(word: WordDocument, block: BulletList) -> None:
     # Every paragraph in "List Number" shares one count: each list needs its own to start at 1.
     num_id = _restarted_numbering(word) if block.ordered else None
     for item in block.items:
-        paragraph = word.add_paragraph(_clean(item), style=style)
+        paragraph = _styled(word, _clean(item), style)
         if num_id is not None:
             num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = 0
@@ -116,20 +137,54 @@ def _restarted_numbering(word: WordDocument) -> int:
 
 def _add_table(word: WordDocument, block: Table) -> None:
     if block.caption:
-        word.add_paragraph(_clean(block.caption), style="Caption")
-    table = word.add_table(rows=1 + len(block.rows), cols=len(block.headers))
-    table.style = "Table Grid"
+        _styled(word, _clean(block.caption), "Caption")
+    table = word.add_table(rows=1, cols=len(block.headers))
+    table._tbl.tblPr.style = _style_id(word, "Table Grid")
     header = table.rows[0]
     # Repeat the header row at the top of every page the table runs onto.
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    widths = []
     for cell, text in zip(header.cells, block.headers, strict=True):
         _fill_cell(cell, text, bold=True)
-    for row, cells in zip(table.rows[1:], block.rows, strict=True):
-        for column, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
-            _fill_cell(cell, text)
+        widths.append(cell._tc.tcPr.find(qn("w:tcW")))
+    # The body rows are built as XML: through python-docx's objects a cell costs ~130 us,
+    # which makes a committee report of ten thousand rows take ten seconds.
+    tbl = table._tbl
+    cell_templates = []
+    for width in widths:
+        tc = OxmlElement("w:tc")
+        tc_pr = _child(tc, "w:tcPr")
+        if width is not None:
+            tc_pr.append(deepcopy(width))
+        cell_templates.append(tc)
+    line_template = OxmlElement("w:p")
+    _child(_child(line_template, "w:r"), "w:t")
+    for cells in block.rows:
+        tr = _child(tbl, "w:tr")
+        for column, (template, text) in enumerate(zip(cell_templates, cells, strict=True)):
+            tc = deepcopy(template)  # lxml copies in C: far cheaper than building anew
+            tr.append(tc)
             fill = rag_fill(text) if column == block.rag_column else None
             if fill is not None:
-                _shade(cell, fill)
+                tc[0].append(
+                    OxmlElement(
+                        "w:shd",
+                        {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill.upper()},
+                    )
+                )
+            for line in _clean(text).splitlines() or [""]:
+                paragraph = deepcopy(line_template)
+                t = paragraph[0][0]
+                t.text = line
+                if line != line.strip():
+                    t.set(qn("xml:space"), "preserve")
+                tc.append(paragraph)
+
+
+def _child(parent: Any, tag: str) -> Any:
+    element = OxmlElement(tag)
+    parent.append(element)
+    return element
 
 
 def _fill_cell(cell: _Cell, text: str, *, bold: bool = False) -> None:
@@ -141,14 +196,6 @@ def _fill_cell(cell: _Cell, text: str, *, bold: bool = False) -> None:
         run = paragraph.add_run(line)
         if bold:
             run.bold = True
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill.upper())
-    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _with_fixed_times(blob: bytes, when: datetime | None) -> bytes:

@@ -1,0 +1,177 @@
+"""Agendas from a known history: exactly which items, which recommendations, which RAG."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine
+
+from config import load_rules
+from tests import world
+from tests.world import ADMIN, BOARD, ILAU, OWNER
+from workflow import recommendations as svc
+from workflow.agenda import generate_agenda, generate_due_agendas
+from workflow.clock import FixedClock
+from workflow.committees import add_committee, add_meeting, list_committees
+from workflow.escalations import escalate
+from workflow.outbox import list_outbox
+from workflow.portfolio import load_recommendations
+from workflow.reports import NewReport, insert_report
+from workflow.sweep import sweep
+from workflow.uow import UnitOfWork
+
+RULES = load_rules(None, {"defaults": {"rag_amber_within_days": 14}})
+B = "botj-2003"
+
+
+def at(clock: FixedClock, day: str) -> None:
+    clock.move_to(datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC))
+
+
+@pytest.fixture
+def history(engine: Engine, clock: FixedClock) -> UnitOfWork:
+    """Six BOTJ recommendations walked to May 2004, and a new report with an unowned one."""
+    with UnitOfWork(engine, clock, RULES) as uow:
+        world.build(uow, recs=6)
+        add_committee(uow, "Performance Board", "monthly", ADMIN, members=(BOARD,))
+        add_committee(uow, "PPRC", "six-monthly", ADMIN)
+        for name, day in (
+            ("PPRC", "2003-11-10"),
+            ("PPRC", "2004-05-10"),
+            ("Performance Board", "2004-04-01"),
+            ("Performance Board", "2004-05-06"),
+        ):
+            add_meeting(uow, name, date.fromisoformat(day))
+        at(clock, "2003-12-01")
+        for n in (1, 2, 3, 5, 6):
+            svc.respond(uow, f"{B}/R{n}", ILAU, "MPS", text="Accepted")
+            svc.respond(uow, f"{B}/R{n}", ILAU, "MPA", text="Agreed")
+        at(clock, "2003-12-08")
+        targets = {
+            1: "2004-03-31",
+            2: "2004-02-28",
+            3: "2004-06-30",
+            5: "2004-06-30",
+            6: "2004-05-31",
+        }
+        for n, target in targets.items():
+            svc.plan(uow, f"{B}/R{n}", OWNER, [("Do it", OWNER, date.fromisoformat(target))])
+            svc.start(uow, f"{B}/R{n}", OWNER)
+        at(clock, "2004-01-06")
+        sweep(uow)  # R4's response is a week late: escalated
+        at(clock, "2004-03-01")
+        svc.request_extension(uow, f"{B}/R2", OWNER, date(2004, 6, 30), "waiting on the MPA")
+        at(clock, "2004-03-02")
+        svc.decide_extension(uow, f"{B}/R2", BOARD, approve=True)
+        at(clock, "2004-03-15")
+        escalate(uow, f"{B}/R6", ILAU, "No update since the plan")
+        at(clock, "2004-04-05")
+        svc.close_action(uow, f"{B}/R1", 1, OWNER)
+        svc.record_update(uow, f"{B}/R1", OWNER, "Done", degree="completely")
+        svc.monitor(uow, f"{B}/R1", OWNER)
+        at(clock, "2004-04-10")
+        svc.complete(uow, f"{B}/R1", BOARD, evidence="PIDs")
+        at(clock, "2004-04-20")
+        with uow.write() as tx:
+            insert_report(
+                tx,
+                NewReport(
+                    "md-2004",
+                    "Managing Demand",
+                    "HMIC",
+                    "inspection",
+                    date(2004, 4, 1),
+                    "PPRC",
+                    ("MPS",),
+                ),
+                ILAU,
+            )
+        svc.raise_recommendation(uow, "md-2004/R1", "Review implementation", ILAU)
+        at(clock, "2004-04-25")
+        svc.supersede(uow, f"{B}/R5", ILAU, by="md-2004/R1")
+        at(clock, "2004-04-28")
+        for n in (2, 3, 6):
+            svc.record_update(uow, f"{B}/R{n}", OWNER, "On track")
+        svc.close_action(uow, f"{B}/R6", 1, OWNER)
+        svc.record_update(uow, f"{B}/R6", OWNER, "Met", degree="completely")
+        svc.monitor(uow, f"{B}/R6", OWNER)
+        svc.request_extension(uow, f"{B}/R3", OWNER, date(2004, 9, 30), "Slipped")
+        at(clock, "2004-04-29")
+        sweep(uow)  # R6 moved on: its manual escalation is cleared
+        at(clock, "2004-05-03")
+        yield uow  # type: ignore[misc]
+
+
+def items(uow: UnitOfWork, committee: str, day: str) -> list[tuple[str, list[str]]]:
+    agenda = generate_agenda(uow, committee, date.fromisoformat(day))
+    return [(i["kind"], i["recs"]) for i in agenda.as_dict()["items"]]
+
+
+def test_the_scrutiny_committee_hears_progress_per_report(history: UnitOfWork) -> None:
+    assert items(history, "PPRC", "2004-05-10") == [
+        ("progress", [f"{B}/R{n}" for n in range(1, 7)]),
+        ("completed", [f"{B}/R1"]),
+        ("overdue", [f"{B}/R4"]),
+        ("targets_revised", [f"{B}/R2"]),
+        ("extensions_pending", [f"{B}/R3"]),
+        ("sign_off", [f"{B}/R6"]),
+        ("superseded", [f"{B}/R5"]),
+        ("progress", ["md-2004/R1"]),
+        ("new_reports", ["md-2004/R1"]),
+    ]
+
+
+def test_the_performance_board_hears_escalations_and_the_unowned(history: UnitOfWork) -> None:
+    agenda = generate_agenda(history, "Performance Board", date(2004, 5, 6))
+    assert [(i.kind, i.title, list(i.recs)) for i in agenda.items] == [
+        ("open_escalations", "Open escalations (TP): Response not given", [f"{B}/R4"]),
+        ("escalations_cleared", "Escalations cleared since the last meeting", [f"{B}/R6"]),
+        ("unowned", "Recommendations without an active owner", ["md-2004/R1"]),
+        ("new_reports", "New reports received since the last meeting", ["md-2004/R1"]),
+    ]
+    assert agenda.since == date(2004, 4, 1)
+    cleared = agenda.items[1].detail["rows"]
+    assert cleared == [
+        [f"{B}/R6", "Escalated by the ILAU", "2004-04-29", "state moved on to monitored"]
+    ]
+
+
+def test_each_recommendation_carries_its_rag(history: UnitOfWork) -> None:
+    with history.read() as tx:
+        rag = {f.code: f.rag for f in load_recommendations(tx.conn, tx.rules, tx.today)}
+    assert rag == {
+        f"{B}/R1": None,  # complete
+        f"{B}/R2": "AMBER",  # target revised
+        f"{B}/R3": "AMBER",  # extension awaiting a decision
+        f"{B}/R4": "RED",  # response overdue and escalated
+        f"{B}/R5": None,  # superseded
+        f"{B}/R6": "GREEN",  # next date 28 May, beyond the 14 days of the rule
+        "md-2004/R1": "GREEN",  # response due 15 June
+    }
+
+
+def test_regenerating_is_idempotent_and_tells_the_secretary_once(history: UnitOfWork) -> None:
+    first = generate_agenda(history, "PPRC", date(2004, 5, 10))
+    again = generate_agenda(history, "PPRC", date(2004, 5, 10))
+    assert first.changed and not again.changed
+    assert again.as_dict() == first.as_dict()
+    told = [m for m in list_outbox(history) if m["kind"] == "agenda"]
+    assert [(m["to"], m["subject"]) for m in told] == [
+        (ADMIN, "rectrack: agenda for the PPRC on 2004-05-10")
+    ]
+    svc.complete(history, f"{B}/R6", BOARD, evidence="Minutes")
+    changed = generate_agenda(history, "PPRC", date(2004, 5, 10))
+    assert changed.changed
+    assert len([m for m in list_outbox(history) if m["kind"] == "agenda"]) == 2
+
+
+def test_the_scheduler_generates_agendas_due_within_the_window(history: UnitOfWork) -> None:
+    done = generate_due_agendas(history, 7, "Europe/London")
+    assert sorted((a.committee.name, a.meeting.isoformat()) for a in done) == [
+        ("PPRC", "2004-05-10"),
+        ("Performance Board", "2004-05-06"),
+    ]
+    assert generate_due_agendas(history, 7, "Europe/London") == []
+    board = next(c for c in list_committees(history) if c.name == "Performance Board")
+    assert board.kind == "board"
