@@ -250,7 +250,7 @@ def _remind(tx: Tx, dues: list[_Due], result: SweepResult) -> list[Mail]:
     stmt = _insert_ignoring_duplicates(tx.conn, notice, ["rec_id", "key"])
     new = tx.conn.execute(stmt.returning(notice.c.rec_id, notice.c.key), rows).all()
     digests: dict[tuple[str, str], list[DueItem]] = defaultdict(list)
-    for rec_id, key in sorted(new, key=lambda n: (by_key[n][0].rec, n[1])):
+    for rec_id, key in sorted(new):  # by recommendation (creation order: R2 before R10)
         item, stage = by_key[(rec_id, key)]
         assert item.recipient is not None
         entry: dict[str, Any] = {
@@ -297,7 +297,7 @@ def _escalate(tx: Tx, dues: list[_Due], result: SweepResult) -> list[dict[str, A
     stmt = _insert_ignoring_duplicates(tx.conn, escalation, ["rec_id", "key"])
     new = tx.conn.execute(stmt.returning(escalation.c.rec_id, escalation.c.key), rows).all()
     raised = []
-    for rec_id, key in sorted(new, key=lambda n: (by_key[n][0].rec, n[1])):
+    for rec_id, key in sorted(new):  # by recommendation (creation order: R2 before R10)
         item, reason = by_key[(rec_id, key)]
         raised.append(
             escalation_view(item.rec, item.subject, reason, item.due, item.rule.escalate_to, None)
@@ -366,7 +366,7 @@ def _clear(tx: Tx, result: SweepResult) -> None:
         )
         .join(recommendation, r.id == e.rec_id)
         .where(e.cleared_at.is_(None))
-        .order_by(r.code, e.id)
+        .order_by(r.id, e.id)
     )
     for row in rows:
         m = row._mapping
@@ -463,7 +463,7 @@ def _unowned(tx: Tx, result: SweepResult) -> list[dict[str, Any]]:
     new = set(tx.conn.execute(stmt.returning(notice.c.rec_id, notice.c.key), rows).all())
     out = [
         {"rec": c, "subject": s, "problem": p}
-        for i, c, s, key, p in sorted(found, key=lambda f: f[1])
+        for i, c, s, key, p in sorted(found)
         if (i, key) in new
     ]
     result.unowned.extend(u["rec"] for u in out)

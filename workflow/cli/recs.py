@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -17,6 +17,8 @@ from workflow.errors import BadInput
 from workflow.events import Outcome
 from workflow.queries import list_recommendations, show_recommendation
 from workflow.uow import UnitOfWork
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @cli.group()
@@ -45,6 +47,25 @@ def _date(value: str, what: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise BadInput(f"{what}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def event_command(
+    name: str,
+    *options: Callable[[F], F],
+    group: click.Group | None = None,
+    help: str | None = None,
+) -> Callable[[F], F]:
+    """A command that fires an event: `ID --actor EMAIL`, its own options, `--if-version`,
+    `--json`; the function receives the App first."""
+
+    def wrap(f: F) -> F:
+        command: Any = version_option(json_option(pass_app(f)))
+        for option in reversed(options):
+            command = option(command)
+        command = click.argument("rec_id", metavar="ID")(actor_option(command))
+        return (group or rec).command(name, help=help)(command)  # type: ignore[return-value]
+
+    return wrap
 
 
 @rec.command("list")
@@ -176,16 +197,13 @@ def rec_raise(
     )
 
 
-@rec.command("edit")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--text")
-@click.option("--paragraph", metavar="P")
-@click.option("--subject", metavar="T")
-@click.option("--statutory/--not-statutory", default=None)
-@version_option
-@json_option
-@pass_app
+@event_command(
+    "edit",
+    click.option("--text"),
+    click.option("--paragraph", metavar="P"),
+    click.option("--subject", metavar="T"),
+    click.option("--statutory/--not-statutory", default=None),
+)
 def rec_edit(
     app: App,
     rec_id: str,
@@ -268,13 +286,7 @@ def rec_plan(
 
 
 def _simple(name: str, call: Callable[..., Outcome], doc: str) -> None:
-    @rec.command(name, help=doc)
-    @click.argument("rec_id", metavar="ID")
-    @actor_option
-    @click.option("--note", metavar="T")
-    @version_option
-    @json_option
-    @pass_app
+    @event_command(name, click.option("--note", metavar="T"), help=doc)
     def command(
         app: App,
         rec_id: str,
@@ -290,15 +302,12 @@ _simple("start", svc.start, "Implementation has begun (planned -> in progress)."
 _simple("monitor", svc.monitor, "Every action is closed (in progress -> monitored).")
 
 
-@rec.command("update")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--note", required=True, metavar="T")
-@click.option("--degree", type=click.Choice(DEGREES), help="Degree to which it is met.")
-@click.option("--evidence", metavar="T")
-@version_option
-@json_option
-@pass_app
+@event_command(
+    "update",
+    click.option("--note", required=True, metavar="T"),
+    click.option("--degree", type=click.Choice(DEGREES), help="Degree to which it is met."),
+    click.option("--evidence", metavar="T"),
+)
 def rec_update(
     app: App,
     rec_id: str,
@@ -317,13 +326,10 @@ def rec_update(
     )
 
 
-@rec.command("action-done")
-@click.argument("rec_id", metavar="ID")
-@click.argument("number", metavar="N", type=click.IntRange(min=1))
-@actor_option
-@version_option
-@json_option
-@pass_app
+_ACTION_NUMBER = click.argument("number", metavar="N", type=click.IntRange(min=1))
+
+
+@event_command("action-done", _ACTION_NUMBER)
 def rec_action_done(
     app: App, rec_id: str, number: int, actor: str, expected_version: int | None, as_json: bool
 ) -> None:
@@ -335,14 +341,7 @@ def rec_action_done(
     )
 
 
-@rec.command("action-drop")
-@click.argument("rec_id", metavar="ID")
-@click.argument("number", metavar="N", type=click.IntRange(min=1))
-@actor_option
-@click.option("--reason", required=True, metavar="T")
-@version_option
-@json_option
-@pass_app
+@event_command("action-drop", _ACTION_NUMBER, click.option("--reason", required=True, metavar="T"))
 def rec_action_drop(
     app: App,
     rec_id: str,
@@ -360,13 +359,10 @@ def rec_action_drop(
     )
 
 
-@rec.command("complete")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--evidence", required=True, metavar="T")
-@version_option
-@json_option
-@pass_app
+@event_command(
+    "complete",
+    click.option("--evidence", required=True, metavar="T"),
+)
 def rec_complete(
     app: App, rec_id: str, actor: str, evidence: str, expected_version: int | None, as_json: bool
 ) -> None:
@@ -374,15 +370,12 @@ def rec_complete(
     _run(app, as_json, lambda uow: svc.complete(uow, rec_id, actor, evidence, expected_version))
 
 
-@rec.command("supersede")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--by", "by", metavar="ID", help="The successor recommendation.")
-@click.option("--by-report", metavar="KEY", help="The successor report.")
-@click.option("--rationale", metavar="T", help="Why it is dropped, when nothing succeeds it.")
-@version_option
-@json_option
-@pass_app
+@event_command(
+    "supersede",
+    click.option("--by", "by", metavar="ID", help="The successor recommendation."),
+    click.option("--by-report", metavar="KEY", help="The successor report."),
+    click.option("--rationale", metavar="T", help="Why it is dropped, when nothing succeeds it."),
+)
 def rec_supersede(
     app: App,
     rec_id: str,
@@ -403,13 +396,10 @@ def rec_supersede(
     )
 
 
-@rec.command("reopen")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--reason", required=True, metavar="T")
-@version_option
-@json_option
-@pass_app
+@event_command(
+    "reopen",
+    click.option("--reason", required=True, metavar="T"),
+)
 def rec_reopen(
     app: App, rec_id: str, actor: str, reason: str, expected_version: int | None, as_json: bool
 ) -> None:
@@ -417,13 +407,10 @@ def rec_reopen(
     _run(app, as_json, lambda uow: svc.reopen(uow, rec_id, actor, reason, expected_version))
 
 
-@rec.command("reassign")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--owner", required=True, metavar="EMAIL")
-@version_option
-@json_option
-@pass_app
+@event_command(
+    "reassign",
+    click.option("--owner", required=True, metavar="EMAIL"),
+)
 def rec_reassign(
     app: App, rec_id: str, actor: str, owner: str, expected_version: int | None, as_json: bool
 ) -> None:
@@ -431,14 +418,11 @@ def rec_reassign(
     _run(app, as_json, lambda uow: svc.reassign(uow, rec_id, actor, owner, expected_version))
 
 
-@rec.command("extend")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--to", "to", required=True, metavar="YYYY-MM-DD")
-@click.option("--reason", required=True, metavar="T")
-@version_option
-@json_option
-@pass_app
+@event_command(
+    "extend",
+    click.option("--to", "to", required=True, metavar="YYYY-MM-DD"),
+    click.option("--reason", required=True, metavar="T"),
+)
 def rec_extend(
     app: App,
     rec_id: str,
@@ -457,13 +441,10 @@ def rec_extend(
     )
 
 
-@rec.command("approve-extension")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--note", metavar="T")
-@version_option
-@json_option
-@pass_app
+@event_command(
+    "approve-extension",
+    click.option("--note", metavar="T"),
+)
 def rec_approve_extension(
     app: App, rec_id: str, actor: str, note: str | None, expected_version: int | None, as_json: bool
 ) -> None:
@@ -475,13 +456,10 @@ def rec_approve_extension(
     )
 
 
-@rec.command("reject-extension")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--reason", required=True, metavar="T")
-@version_option
-@json_option
-@pass_app
+@event_command(
+    "reject-extension",
+    click.option("--reason", required=True, metavar="T"),
+)
 def rec_reject_extension(
     app: App, rec_id: str, actor: str, reason: str, expected_version: int | None, as_json: bool
 ) -> None:

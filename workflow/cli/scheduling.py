@@ -6,8 +6,9 @@ import click
 
 from config.logging import configure_logging
 from workflow.bootstrap import App
-from workflow.cli.app import actor_option, cli, json_option, pass_app, version_option
+from workflow.cli.app import cli, json_option, pass_app
 from workflow.cli.output import emit_json, shorten, table
+from workflow.cli.recs import event_command
 from workflow.escalations import escalate, list_escalations
 from workflow.outbox import deliver, list_outbox
 from workflow.sweep import sweep
@@ -45,13 +46,7 @@ def sweep_command(app: App, dry_run: bool, as_json: bool) -> None:
     )
 
 
-@cli.command("escalate")
-@click.argument("rec_id", metavar="ID")
-@actor_option
-@click.option("--reason", required=True, metavar="T")
-@version_option
-@json_option
-@pass_app
+@event_command("escalate", click.option("--reason", required=True, metavar="T"), group=cli)
 def escalate_command(
     app: App, rec_id: str, actor: str, reason: str, expected_version: int | None, as_json: bool
 ) -> None:
