@@ -1,7 +1,8 @@
 """Entry point: runs a command and maps every error to one line on stderr and an exit code.
 
 Exit codes: 0 done; 2 bad input; 3 refused by a guard or permission; 4 conflict with a
-concurrent change; 1 anything else (the database is unreachable, a bug).
+concurrent change; 5 the audit trail failed `audit verify`; 1 anything else (the database
+is unreachable, a bug).
 """
 
 from __future__ import annotations
