@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, case, or_, select
 
 from states import OPEN, TRANSITIONS
 from workflow.tables import audit_event
@@ -29,8 +29,9 @@ def open_by_state(
 ) -> dict[str, list[int]]:
     """Open recommendations in each state at the end of each day in `points` (ascending).
 
-    One pass over the state-changing events, in chain order; events that leave the state
-    as it was (updates, responses, ...) are not read.
+    One pass over the state-changing events in time order; events that leave the state as
+    it was (updates, responses, ...) are not read. The database sorts by time and says which
+    point each event falls before, so no timestamp is converted in Python.
     """
     a = audit_event.c
     zone = ZoneInfo(timezone)
@@ -38,8 +39,9 @@ def open_by_state(
     # The events that can move a state, found by the (event, id) index as a subquery: a few
     # per recommendation, where the (report, id) index would read every update too.
     moves = select(audit_event.c.id).where(audit_event.c.event.in_(STATE_EVENTS))
+    bucket = case(*((a.at < end, n) for n, end in enumerate(ends)), else_=len(ends))
     stmt = (
-        select(a.rec, a.at, a.to_state)
+        select(a.rec, a.to_state, bucket)
         .where(
             a.id.in_(moves),
             a.rec.is_not(None),
@@ -47,20 +49,30 @@ def open_by_state(
             or_(a.from_state.is_(None), a.from_state != a.to_state),
             a.at < ends[-1],
         )
-        .order_by(a.id)
+        # by time, not chain order: the clock may have been moved back (simulations)
+        .order_by(a.at, a.id)
     )
     if report_keys is not None:
         stmt = stmt.where(a.report.in_(report_keys))
     state: dict[str, str] = {}
+    counts: Counter[str] = Counter()
     series: dict[str, list[int]] = {s: [] for s in OPEN}
-    events = list(conn.execute(stmt))
-    events.sort(key=lambda e: e.at)  # chain order is commit order; the clock may be moved
-    i = 0
-    for end in ends:
-        while i < len(events) and events[i].at < end:
-            state[events[i].rec] = events[i].to_state
-            i += 1
-        counts = Counter(state.values())
-        for s in OPEN:
-            series[s].append(counts.get(s, 0))
+    done = 0  # points already counted
+    for rec, to_state, before in conn.execute(stmt):
+        while done < before:
+            _snapshot(series, counts)
+            done += 1
+        old = state.get(rec)
+        if old is not None:
+            counts[old] -= 1
+        state[rec] = to_state
+        counts[to_state] += 1
+    while done < len(ends):
+        _snapshot(series, counts)
+        done += 1
     return series
+
+
+def _snapshot(series: dict[str, list[int]], counts: Counter[str]) -> None:
+    for s in OPEN:
+        series[s].append(counts[s])

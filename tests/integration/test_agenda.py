@@ -175,3 +175,29 @@ def test_the_scheduler_generates_agendas_due_within_the_window(history: UnitOfWo
     assert generate_due_agendas(history, 7, "Europe/London") == []
     board = next(c for c in list_committees(history) if c.name == "Performance Board")
     assert board.kind == "board"
+
+
+def test_open_recommendations_by_state_at_month_ends(uow: UnitOfWork, clock: FixedClock) -> None:
+    """The chart's series, rebuilt from the trail: closed ones drop out, moves are counted."""
+    from workflow.history import open_by_state
+
+    first, second = world.build(uow, recs=2)  # raised 3 Nov 2003
+    at(clock, "2003-12-01")
+    for body in ("MPS", "MPA"):
+        svc.respond(uow, first, ILAU, body, text="Yes")
+    at(clock, "2003-12-08")
+    svc.plan(uow, first, OWNER, [("Do it", OWNER, date(2004, 6, 30))])
+    at(clock, "2004-01-05")
+    svc.start(uow, first, OWNER)
+    at(clock, "2004-01-20")
+    svc.supersede(uow, second, ILAU, rationale="Overtaken")
+    points = [date(2003, 10, 31), date(2003, 11, 30), date(2003, 12, 31), date(2004, 1, 31)]
+    with uow.read() as tx:
+        series = open_by_state(tx.conn, points, [B], "Europe/London")
+    assert series == {
+        "raised": [0, 2, 1, 0],
+        "responded": [0, 0, 0, 0],
+        "planned": [0, 0, 1, 0],
+        "in_progress": [0, 0, 0, 1],
+        "monitored": [0, 0, 0, 0],
+    }

@@ -34,9 +34,16 @@ def open_recommendations_chart(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
     FigureCanvasAgg(figure)
-    by_month, by_rating = figure.subplots(1, 2, width_ratios=(2, 1))
+    # Fixed margins rather than a layout engine: the constrained layout solver cost a third
+    # of a second per chart, and the chart's shape never changes.
+    by_month, by_rating = figure.subplots(
+        1,
+        2,
+        width_ratios=(2, 1),
+        gridspec_kw={"left": 0.05, "right": 0.98, "bottom": 0.09, "top": 0.87, "wspace": 0.28},
+    )
     figure.suptitle(title, fontsize=14)
     _draw_states(by_month, months, by_state)
     _draw_rag(by_rating, by_rag)
