@@ -4,7 +4,6 @@ recommendations; stored per meeting, and regenerated idempotently."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -449,21 +448,6 @@ def generate_agenda(
                 ],
             )
         return agenda
-
-
-def stored_agenda(tx: Tx, com: Committee, day: date) -> list[AgendaItem]:
-    """The items as last generated for the meeting."""
-    m, a = meeting.c, agenda_item.c
-    rows = tx.conn.execute(
-        select(a.kind, a.title, a.report, a.recs, a.detail)
-        .join(meeting, m.id == a.meeting_id)
-        .where(m.committee_id == com.id, m.date == day)
-        .order_by(a.position)
-    )
-    return [
-        AgendaItem(r.kind, r.title, tuple(r.recs.split()), r.report, json.loads(r.detail))
-        for r in rows
-    ]
 
 
 def generate_due_agendas(

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from states import ROLES, Actor
 from workflow.errors import AlreadyExists, BadInput, UnknownPerson
@@ -134,7 +134,3 @@ def set_active(uow: UnitOfWork, email: str, active: bool, actor: str = "system")
 def list_people(uow: UnitOfWork) -> list[Person]:
     with uow.read() as tx:
         return [_from_row(r) for r in tx.conn.execute(select(person).order_by(person.c.email))]
-
-
-def count_people(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(person)).scalar_one())

@@ -53,19 +53,6 @@ class RecFacts:
     latest_update: tuple[datetime, str, str | None] | None = None
     rag: str | None = None
 
-    @property
-    def overdue_since(self) -> date | None:
-        return self.due.next
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.code,
-            "state": self.state,
-            "owner": self.owner,
-            "rag": self.rag,
-            "degree": self.degree,
-        }
-
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
     # SQLite limits bound parameters per statement; PostgreSQL does not mind small batches.
