@@ -86,3 +86,8 @@ def parse_bound(text: str, timezone: str = LONDON, end: bool = False) -> datetim
         start = datetime.combine(day, time(0), ZoneInfo(timezone))
         return (start + timedelta(days=1) if end else start).astimezone(UTC)
     return parse_instant(text, timezone)
+
+
+def iso(value: date | datetime | None) -> str | None:
+    """A date or instant in ISO 8601, or None."""
+    return value.isoformat() if value is not None else None

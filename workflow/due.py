@@ -9,6 +9,7 @@ from typing import Any
 
 from config import Rule
 from states import ACTIVE
+from workflow.clock import iso
 
 
 @cache
@@ -49,15 +50,11 @@ class Due:
 
     def as_dict(self) -> dict[str, str | None]:
         return {
-            "response": _iso(self.response),
-            "plan": _iso(self.plan),
-            "update": _iso(self.update),
-            "target": _iso(self.target),
+            "response": iso(self.response),
+            "plan": iso(self.plan),
+            "update": iso(self.update),
+            "target": iso(self.target),
         }
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def due_in_state(

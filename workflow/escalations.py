@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
 
 from states import Case, Request
+from workflow.clock import iso
 from workflow.events import Effect, Loaded, Outcome, transition
 from workflow.outbox import enqueue
 from workflow.sweep import board_mails, escalation_view
@@ -91,17 +91,13 @@ def list_escalations(uow: UnitOfWork, open_only: bool = False) -> list[dict[str,
                 "reason": row.reason,
                 "due": row.due_date.isoformat() if row.due_date else None,
                 "committee": row.committee,
-                "raised_at": _iso(row.raised_at),
+                "raised_at": iso(row.raised_at),
                 "raised_by": row.raised_by,
                 "note": row.note,
                 "open": row.cleared_at is None,
-                "cleared_at": _iso(row.cleared_at),
+                "cleared_at": iso(row.cleared_at),
                 "cleared_by": row.cleared_by,
                 "clear_note": row.clear_note,
             }
             for row in tx.conn.execute(stmt)
         ]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None

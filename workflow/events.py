@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -254,7 +253,3 @@ def write(tx: Tx, rec: Loaded, columns: dict[str, Any]) -> None:
     if matched != 1:
         found = _VERSION.first(tx.conn, {"code": rec.code})
         raise Conflict(rec.code, rec.version, found[0] if found else None)
-
-
-def iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -26,6 +26,7 @@ from notifications import (
     message_id_for,
     send_batch,
 )
+from workflow.clock import iso
 from workflow.tables import outbox, person
 from workflow.uow import Tx, UnitOfWork
 
@@ -185,23 +186,19 @@ def list_outbox(uow: UnitOfWork, status: str | None = None) -> list[dict[str, An
         return [
             {
                 "id": r.id,
-                "created_at": _iso(r.created_at),
+                "created_at": iso(r.created_at),
                 "kind": r.kind,
                 "to": r.recipient,
                 "subject": r.subject,
                 "recs": r.recs.split() if r.recs else [],
                 "status": r.status,
                 "attempts": r.attempts,
-                "next_attempt_at": _iso(r.next_attempt_at) if r.status == "pending" else None,
+                "next_attempt_at": iso(r.next_attempt_at) if r.status == "pending" else None,
                 "last_error": r.last_error,
-                "sent_at": _iso(r.sent_at),
+                "sent_at": iso(r.sent_at),
             }
             for r in tx.conn.execute(stmt)
         ]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def recipients_with_role(tx: Tx, role: str) -> Sequence[tuple[str, str]]:

@@ -9,9 +9,9 @@ from sqlalchemy import Connection, Select, select
 
 from states import STATES
 from workflow.audit import AuditQuery, find_events, instant_text
+from workflow.clock import iso
 from workflow.due import due_in_state
 from workflow.errors import BadInput, UnknownRecommendation
-from workflow.events import iso
 from workflow.people import normalise_email
 from workflow.recommendations import split_code
 from workflow.tables import (
