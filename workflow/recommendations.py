@@ -217,6 +217,7 @@ def respond(
     if (text is None) == (not_applicable is None):
         raise BadInput("give either a response text or a 'not applicable' reason")
     answer = Answer(text=text, not_applicable_reason=not_applicable)
+    all_answered = False
 
     def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
         values = {
@@ -233,6 +234,8 @@ def respond(
         if done.rowcount == 0:
             tx.conn.execute(insert(response).values(rec_id=rec.id, body=body, **values))
         case.answers[body] = answer
+        nonlocal all_answered
+        all_answered = set(case.responding_bodies) <= set(case.answers)
         return Effect(
             details={"response": {"body": body, **values}},
             note=f"{body}: "
@@ -252,20 +255,8 @@ def respond(
             answer=answer,
         )
         outcomes = [first]
-        bodies = tx.conn.execute(
-            select(report.c.responding_bodies)
-            .join(recommendation)
-            .where(recommendation.c.code == first.rec)
-        ).scalar_one()
-        answered = {
-            b
-            for (b,) in tx.conn.execute(
-                select(response.c.body)
-                .join(recommendation)
-                .where(recommendation.c.code == first.rec)
-            )
-        }
-        if set(bodies) <= answered:
+        # The transition loaded the bodies and their answers already: no need to ask again.
+        if all_answered:
             outcomes.append(transition(tx, code, "respond", actor, facts=(_answers,)))
         return outcomes
 
