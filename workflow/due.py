@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from config import Rule
-from states import ACTIVE
+from states import ACTIVE, FINAL
 from workflow.clock import iso
 
 
@@ -76,7 +76,7 @@ def after_event(
     def days(n: int) -> date:
         return add_days(today, n, rule.working_days)
 
-    if state not in ACTIVE and state != "responded" and state != "raised":
+    if state in FINAL:
         return Due()
     if event == "raise":
         return Due(response=days(rule.response_days))
