@@ -11,14 +11,24 @@ import pytest
 BENCH = Path(__file__).parents[2] / "bench"
 
 
+def run_bench(
+    script: str,
+    args: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """Run bench/<script> as `python bench/<script> ARGS`; returns what it printed."""
+    monkeypatch.setattr(sys, "argv", [script, *args])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(BENCH / script), run_name="__main__")
+    assert done.value.code == 0
+    return capsys.readouterr().out
+
+
 def test_bench_transitions_prints_both_rates_and_the_ratio(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "argv", ["bench_transitions.py", "--n", "60", "--rounds", "2"])
-    with pytest.raises(SystemExit) as done:
-        runpy.run_path(str(BENCH / "bench_transitions.py"), run_name="__main__")
-    assert done.value.code == 0
-    out = capsys.readouterr().out
+    out = run_bench("bench_transitions.py", ["--n", "60", "--rounds", "2"], capsys, monkeypatch)
     assert "transitions per side: 60" in out
     assert "plain sqlite3 loop:" in out and "rectrack engine:" in out
     ratio = float(out.split("ratio engine/plain:")[1].split()[0])
@@ -28,11 +38,9 @@ def test_bench_transitions_prints_both_rates_and_the_ratio(
 def test_bench_sweep_prints_a_row_per_size(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "argv", ["bench_sweep.py", "--sizes", "1000,2000", "--fixed-due", "5"])
-    with pytest.raises(SystemExit) as done:
-        runpy.run_path(str(BENCH / "bench_sweep.py"), run_name="__main__")
-    assert done.value.code == 0
-    out = capsys.readouterr().out
+    out = run_bench(
+        "bench_sweep.py", ["--sizes", "1000,2000", "--fixed-due", "5"], capsys, monkeypatch
+    )
     table = [line.split() for line in out.splitlines() if line.startswith("sqlite ")]
     assert [(row[1], row[2]) for row in table[:4]] == [
         ("1000", "10"),
@@ -46,11 +54,7 @@ def test_bench_sweep_prints_a_row_per_size(
 def test_bench_report_times_each_stage(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "argv", ["bench_report.py", "--recs", "300", "--events", "3000"])
-    with pytest.raises(SystemExit) as done:
-        runpy.run_path(str(BENCH / "bench_report.py"), run_name="__main__")
-    assert done.value.code == 0
-    out = capsys.readouterr().out
+    out = run_bench("bench_report.py", ["--recs", "300", "--events", "3000"], capsys, monkeypatch)
     for stage in (
         "agenda",
         "committee report document",
