@@ -38,14 +38,15 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.engine import make_url
 
 from config import default_rules
-from workflow.audit import GENESIS, AuditQuery, canonical, content_hash, find_events, instant_text
-from workflow.audit_asof import as_of, iter_as_of
-from workflow.audit_export import export_events
-from workflow.audit_verify import verify_chain
+from workflow.audit.asof import as_of, iter_as_of
+from workflow.audit.export import export_events
+from workflow.audit.query import AuditQuery, find_events
+from workflow.audit.trail import GENESIS, canonical, content_hash, instant_text
+from workflow.audit.verify import verify_chain
 from workflow.clock import FixedClock
-from workflow.db import make_engine, migrate
-from workflow.tables import audit_event
-from workflow.uow import UnitOfWork
+from workflow.store.engine import make_engine, migrate
+from workflow.store.tables import audit_event
+from workflow.store.uow import UnitOfWork
 
 START = datetime(2004, 1, 5, 9, tzinfo=UTC)
 SPAN = timedelta(days=730)

@@ -23,11 +23,11 @@ from sqlalchemy import Engine
 
 from config import default_rules
 from config.logging import configure_logging
-from workflow.agenda import generate_agenda
-from workflow.audit import GENESIS
+from workflow.audit.trail import GENESIS
 from workflow.clock import FixedClock
-from workflow.db import make_engine, migrate
-from workflow.uow import UnitOfWork
+from workflow.reporting.agenda import generate_agenda
+from workflow.store.engine import make_engine, migrate
+from workflow.store.uow import UnitOfWork
 
 START = datetime(2003, 1, 6, 9, tzinfo=UTC)
 NOW = datetime(2004, 9, 1, 12, tzinfo=UTC)
@@ -170,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1000000)
     args = parser.parse_args(argv)
     configure_logging("WARNING")
-    from workflow.documents.write import render
-    from workflow.reporting import committee_report
+    from workflow.reporting.documents.write import render
+    from workflow.reporting.papers import committee_report
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'report.db'}")

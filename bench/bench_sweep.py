@@ -31,10 +31,10 @@ from sqlalchemy.engine import make_url
 
 from config import default_rules
 from config.logging import configure_logging
+from workflow.chasing.sweep import sweep
 from workflow.clock import FixedClock
-from workflow.db import make_engine, migrate
-from workflow.sweep import sweep
-from workflow.uow import UnitOfWork
+from workflow.store.engine import make_engine, migrate
+from workflow.store.uow import UnitOfWork
 
 NOW = datetime(2004, 3, 1, 12, tzinfo=UTC)
 TODAY = NOW.date()

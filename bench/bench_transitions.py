@@ -1,6 +1,6 @@
 """Guarded transitions per second through the service layer, beside a plain sqlite3 loop.
 
-Each engine transition is `start` (planned -> in progress) through `workflow.recommendations`:
+Each engine transition is `start` (planned -> in progress) through `workflow.lifecycle.events`:
 permission and guard checks on the shared Machine, an optimistic version check, the due-date
 rules, and a hash-chained audit event, each in its own committed transaction. The plain loop
 does the bare writes on an identical database: read the row, update state and version, insert
@@ -25,11 +25,11 @@ from sqlalchemy import insert
 
 from config import default_rules
 from config.logging import configure_logging
-from workflow import recommendations as svc
 from workflow.clock import FixedClock
-from workflow.db import make_engine, migrate
-from workflow.tables import person, recommendation, report
-from workflow.uow import UnitOfWork
+from workflow.lifecycle import events as svc
+from workflow.store.engine import make_engine, migrate
+from workflow.store.tables import person, recommendation, report
+from workflow.store.uow import UnitOfWork
 
 NOW = datetime(2004, 1, 12, 12, tzinfo=UTC)
 OWNER = "owner@example.org"

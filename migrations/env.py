@@ -6,7 +6,7 @@ import os
 
 from alembic import context
 
-from workflow.tables import UTCDateTime, metadata
+from workflow.store.tables import UTCDateTime, metadata
 
 
 def _render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
@@ -32,7 +32,7 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:  # the `alembic` command line, for developers
-    from workflow.db import make_engine
+    from workflow.store.engine import make_engine
 
     engine = make_engine(os.environ.get("RECTRACK_DB", "sqlite:///rectrack.db"))
     with engine.begin() as conn:

@@ -23,9 +23,9 @@ from sqlalchemy.engine import make_url
 from config import default_rules
 from notifications.sink import Mailbox, free_port
 from workflow.clock import FixedClock
-from workflow.db import make_engine, migrate
-from workflow.tables import metadata
-from workflow.uow import UnitOfWork
+from workflow.store.engine import make_engine, migrate
+from workflow.store.tables import metadata
+from workflow.store.uow import UnitOfWork
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
 T0 = datetime(2003, 11, 3, 12, 0, tzinfo=UTC)

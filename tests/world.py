@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from workflow import recommendations as svc
 from workflow.clock import FixedClock
-from workflow.people import add_person
-from workflow.reports import NewReport, insert_report
-from workflow.uow import UnitOfWork
+from workflow.directory.people import add_person
+from workflow.directory.reports import NewReport, insert_report
+from workflow.lifecycle import events as svc
+from workflow.store.uow import UnitOfWork
 
 ILAU = "ilau@example.org"
 OWNER = "owner@example.org"

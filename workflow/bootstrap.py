@@ -8,8 +8,8 @@ from sqlalchemy import Engine
 
 from config import Settings
 from workflow.clock import Clock, make_clock
-from workflow.db import check_initialised, make_engine
-from workflow.uow import UnitOfWork
+from workflow.store.engine import check_initialised, make_engine
+from workflow.store.uow import UnitOfWork
 
 
 @dataclass

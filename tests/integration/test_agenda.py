@@ -10,16 +10,16 @@ from sqlalchemy import Engine
 from config import load_rules
 from tests import world
 from tests.world import ADMIN, BOARD, ILAU, OWNER
-from workflow import recommendations as svc
-from workflow.agenda import generate_agenda, generate_due_agendas
+from workflow.chasing.escalations import escalate
+from workflow.chasing.sweep import sweep
 from workflow.clock import FixedClock
-from workflow.committees import add_committee, add_meeting, list_committees
-from workflow.escalations import escalate
-from workflow.outbox import list_outbox
-from workflow.portfolio import load_recommendations
-from workflow.reports import NewReport, insert_report
-from workflow.sweep import sweep
-from workflow.uow import UnitOfWork
+from workflow.directory.committees import add_committee, add_meeting, list_committees
+from workflow.directory.reports import NewReport, insert_report
+from workflow.lifecycle import events as svc
+from workflow.mail.outbox import list_outbox
+from workflow.reporting.agenda import generate_agenda, generate_due_agendas
+from workflow.reporting.portfolio import load_recommendations
+from workflow.store.uow import UnitOfWork
 
 RULES = load_rules(None, {"defaults": {"rag_amber_within_days": 14}})
 B = "botj-2003"
@@ -179,7 +179,7 @@ def test_the_scheduler_generates_agendas_due_within_the_window(history: UnitOfWo
 
 def test_open_recommendations_by_state_at_month_ends(uow: UnitOfWork, clock: FixedClock) -> None:
     """The chart's series, rebuilt from the trail: closed ones drop out, moves are counted."""
-    from workflow.history import open_by_state
+    from workflow.audit.timeline import open_by_state
 
     first, second = world.build(uow, recs=2)  # raised 3 Nov 2003
     at(clock, "2003-12-01")

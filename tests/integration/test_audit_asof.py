@@ -11,12 +11,12 @@ import pytest
 from tests import world
 from tests.integration.test_audit_queries import query_plan
 from tests.world import BOARD, ILAU, OTHER, OWNER, REPORT, advance, to_in_progress
-from workflow import recommendations as svc
-from workflow.audit_asof import as_of, as_of_select, iter_as_of
+from workflow.audit.asof import as_of, as_of_select, iter_as_of
 from workflow.clock import FixedClock
 from workflow.errors import UnknownReport
-from workflow.queries import show_recommendation
-from workflow.uow import UnitOfWork
+from workflow.lifecycle import events as svc
+from workflow.lifecycle.views import show_recommendation
+from workflow.store.uow import UnitOfWork
 
 Seen = dict[str, dict[str, Any]]
 

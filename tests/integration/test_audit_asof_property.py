@@ -19,15 +19,15 @@ from hypothesis import strategies as st
 
 from states import DEGREES, Refused
 from tests.world import ADMIN, BOARD, ILAU, OTHER, OWNER
-from workflow import recommendations as svc
-from workflow.audit_asof import as_of
-from workflow.audit_verify import verify_chain
+from workflow.audit.asof import as_of
+from workflow.audit.verify import verify_chain
 from workflow.clock import FixedClock
+from workflow.directory.people import add_person, find_person
+from workflow.directory.reports import NewReport, insert_report
 from workflow.errors import BadInput
-from workflow.people import add_person, find_person
-from workflow.queries import show_recommendation
-from workflow.reports import NewReport, insert_report
-from workflow.uow import UnitOfWork
+from workflow.lifecycle import events as svc
+from workflow.lifecycle.views import show_recommendation
+from workflow.store.uow import UnitOfWork
 
 PEOPLE = (ILAU, OWNER, OTHER, BOARD, ADMIN)
 ROLES = {ILAU: "ilau", OWNER: "owner", OTHER: "owner", BOARD: "board", ADMIN: "admin"}

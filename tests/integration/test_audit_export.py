@@ -15,10 +15,8 @@ from sqlalchemy import Connection, insert
 
 from tests import world
 from tests.world import ILAU, OTHER, to_in_progress
-from workflow import recommendations as svc
-from workflow.audit import GENESIS, AuditQuery, event_hash, find_events, instant_text
-from workflow.audit_asof import as_of
-from workflow.audit_export import (
+from workflow.audit.asof import as_of
+from workflow.audit.export import (
     EVENT_FIELDS,
     FORMATS,
     SNAPSHOT_FIELDS,
@@ -26,10 +24,13 @@ from workflow.audit_export import (
     export_as_of,
     export_events,
 )
-from workflow.audit_verify import verify_chain
+from workflow.audit.query import AuditQuery, find_events
+from workflow.audit.trail import GENESIS, event_hash, instant_text
+from workflow.audit.verify import verify_chain
 from workflow.clock import FixedClock
-from workflow.tables import audit_event
-from workflow.uow import UnitOfWork
+from workflow.lifecycle import events as svc
+from workflow.store.tables import audit_event
+from workflow.store.uow import UnitOfWork
 
 
 def small_world(uow: UnitOfWork, clock: FixedClock) -> None:

@@ -12,11 +12,11 @@ from sqlalchemy import Connection, Engine, event, text
 
 from tests import world
 from tests.world import BOARD, ILAU, OTHER, OWNER, advance, to_in_progress
-from workflow import recommendations as svc
-from workflow.audit import AuditQuery, chain_head, events_select, find_events
+from workflow.audit.query import AuditQuery, chain_head, events_select, find_events
 from workflow.clock import FixedClock
-from workflow.reports import NewReport, insert_report
-from workflow.uow import UnitOfWork
+from workflow.directory.reports import NewReport, insert_report
+from workflow.lifecycle import events as svc
+from workflow.store.uow import UnitOfWork
 
 SECOND = "md-2004"
 

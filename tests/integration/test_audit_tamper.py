@@ -17,12 +17,12 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
 from tests import world
 from tests.world import ILAU, OTHER, to_in_progress
-from workflow import recommendations as svc
-from workflow.audit import event_hash
-from workflow.audit_verify import Anchor, Verdict, verify_chain
+from workflow.audit.trail import event_hash
+from workflow.audit.verify import Anchor, Verdict, verify_chain
 from workflow.clock import FixedClock
-from workflow.tables import audit_event
-from workflow.uow import UnitOfWork
+from workflow.lifecycle import events as svc
+from workflow.store.tables import audit_event
+from workflow.store.uow import UnitOfWork
 
 _t = audit_event.c
 

@@ -14,13 +14,13 @@ from config import default_rules
 from states import EventNotAllowed
 from tests import world
 from tests.world import OWNER, to_in_progress
-from workflow import events
-from workflow import recommendations as svc
 from workflow.clock import FixedClock
 from workflow.errors import Conflict
-from workflow.queries import show_recommendation
-from workflow.tables import audit_event, progress_update
-from workflow.uow import UnitOfWork
+from workflow.lifecycle import events as svc
+from workflow.lifecycle import transition as events
+from workflow.lifecycle.views import show_recommendation
+from workflow.store.tables import audit_event, progress_update
+from workflow.store.uow import UnitOfWork
 
 
 def count(uow: UnitOfWork, table: Any) -> int:

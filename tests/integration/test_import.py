@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.unit.test_import_parse import CSV_HEADER, GOOD_YAML
+from workflow.directory.reports import list_reports
 from workflow.errors import ImportFileError
-from workflow.importer import import_file
-from workflow.queries import list_recommendations, show_recommendation
-from workflow.reports import list_reports
-from workflow.tables import audit_event, metadata
-from workflow.uow import UnitOfWork
+from workflow.intake.load import import_file
+from workflow.lifecycle.views import list_recommendations, show_recommendation
+from workflow.store.tables import audit_event, metadata
+from workflow.store.uow import UnitOfWork
 
 DEMO = Path(__file__).parents[2] / "workflow" / "demo"
 

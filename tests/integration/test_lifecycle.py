@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 from states import EventNotAllowed, GuardRefused, NotPermitted
 from tests import world
 from tests.world import BOARD, ILAU, OTHER, OWNER, advance, to_in_progress
-from workflow import recommendations as svc
-from workflow.audit import AuditQuery, find_events
+from workflow.audit.query import AuditQuery, find_events
 from workflow.clock import FixedClock
 from workflow.errors import AlreadyExists, BadInput, UnknownPerson, UnknownRecommendation
-from workflow.queries import list_recommendations, show_recommendation
-from workflow.tables import audit_event, recommendation
-from workflow.uow import UnitOfWork
+from workflow.lifecycle import events as svc
+from workflow.lifecycle.views import list_recommendations, show_recommendation
+from workflow.store.tables import audit_event, recommendation
+from workflow.store.uow import UnitOfWork
 
 
 def snapshot(uow: UnitOfWork) -> tuple[int, list[tuple[object, ...]]]:

@@ -14,10 +14,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from migrations import SCHEMA_REVISION
 from tests import world
-from workflow.db import check_initialised, make_engine, migrate, schema_revision
 from workflow.errors import NotInitialised
-from workflow.tables import audit_event, metadata, recommendation
-from workflow.uow import UnitOfWork
+from workflow.store.engine import check_initialised, make_engine, migrate, schema_revision
+from workflow.store.tables import audit_event, metadata, recommendation
+from workflow.store.uow import UnitOfWork
 
 
 def test_schema_revision_is_the_migrations_head() -> None:
@@ -27,7 +27,7 @@ def test_schema_revision_is_the_migrations_head() -> None:
 
 
 def test_migrations_build_exactly_the_tables(engine: Engine) -> None:
-    """Alembic finds no difference between the migrated database and `workflow.tables`."""
+    """Alembic finds no difference between the migrated database and `workflow.store.tables`."""
     with engine.connect() as conn:
         diff = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), metadata

@@ -13,15 +13,15 @@ from config import default_rules, load_rules
 from states import NotPermitted
 from tests import world
 from tests.world import BOARD, ILAU, OTHER, OWNER
-from workflow import recommendations as svc
+from workflow.chasing.escalations import escalate, list_escalations
+from workflow.chasing.sweep import sweep
 from workflow.clock import FixedClock
-from workflow.escalations import escalate, list_escalations
-from workflow.outbox import list_outbox
-from workflow.people import set_active
-from workflow.queries import show_recommendation
-from workflow.sweep import sweep
-from workflow.tables import audit_event, escalation, metadata, notice, outbox
-from workflow.uow import UnitOfWork
+from workflow.directory.people import set_active
+from workflow.lifecycle import events as svc
+from workflow.lifecycle.views import show_recommendation
+from workflow.mail.outbox import list_outbox
+from workflow.store.tables import audit_event, escalation, metadata, notice, outbox
+from workflow.store.uow import UnitOfWork
 
 
 def at(clock: FixedClock, day: str) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from workflow.audit_asof import as_of_instant
+from workflow.audit.asof import as_of_instant
 
 
 @pytest.mark.parametrize(

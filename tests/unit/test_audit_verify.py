@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workflow.audit import GENESIS, content_hash
-from workflow.audit_verify import Anchor, ChainRow, check_chain, parse_anchor
+from workflow.audit.trail import GENESIS, content_hash
+from workflow.audit.verify import Anchor, ChainRow, check_chain, parse_anchor
 from workflow.errors import BadInput
 
 

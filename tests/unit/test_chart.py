@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from workflow.documents.chart import open_recommendations_chart
+from workflow.reporting.documents.chart import open_recommendations_chart
 
 MONTHS = [date(2003, month, 1) for month in range(1, 13)] + [date(2004, 1, 1)]
 BY_STATE = {
@@ -66,7 +66,7 @@ def test_counts_must_match_the_months() -> None:
 
 def test_importing_the_chart_module_does_not_import_matplotlib() -> None:
     """matplotlib is imported when a chart is drawn, not when the module is imported."""
-    code = "import sys, workflow.documents.chart; print('matplotlib' in sys.modules)"
+    code = "import sys, workflow.reporting.documents.chart; print('matplotlib' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -17,7 +17,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from workflow.documents import (
+from workflow.reporting.documents import (
     BulletList,
     Document,
     Figure,
@@ -27,9 +27,9 @@ from workflow.documents import (
     render,
     write_document,
 )
-from workflow.documents.docx import to_docx
-from workflow.documents.html import to_html
-from workflow.documents.markdown import md_block, to_markdown
+from workflow.reporting.documents.docx import to_docx
+from workflow.reporting.documents.html import to_html
+from workflow.reporting.documents.markdown import md_block, to_markdown
 
 
 def tiny_png() -> bytes:
@@ -363,9 +363,10 @@ def test_the_model_refuses_what_would_render_wrong(build: object, message: str) 
 
 
 def test_importing_documents_loads_no_renderer_library() -> None:
-    """`import workflow.documents` stays cheap: python-docx and matplotlib load on first use."""
+    """Importing the documents package stays cheap: python-docx and matplotlib load on first use."""
     code = (
-        "import sys, workflow.documents; print('docx' in sys.modules, 'matplotlib' in sys.modules)"
+        "import sys, workflow.reporting.documents; "
+        "print('docx' in sys.modules, 'matplotlib' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

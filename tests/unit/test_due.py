@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from config import Rule
-from workflow.due import Due, add_days, after_event, due_in_state, is_working_day
+from workflow.lifecycle.due import Due, add_days, after_event, due_in_state, is_working_day
 
 RULE = Rule()
 WORKING = Rule(working_days=True)

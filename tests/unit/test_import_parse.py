@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workflow.errors import ImportFileError
-from workflow.importer import read_import_file
+from workflow.intake.load import read_import_file
 
 GOOD_YAML = """\
 people:

@@ -9,7 +9,7 @@ import pytest
 from jinja2 import UndefinedError
 
 from notifications import build_message, header_safe, message_id_for, render
-from workflow.outbox import backoff
+from workflow.mail.outbox import backoff
 
 ITEM = {
     "rec": "botj-2003/R1",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from config import Rule
-from workflow.sweep import escalation_due, reminder_stage
+from workflow.chasing.sweep import escalation_due, reminder_stage
 
 RULE = Rule()  # remind 7 days before, escalate more than 7 days after
 WORKING = Rule(working_days=True, remind_before_days=5, grace_days=5)

@@ -13,10 +13,11 @@ from typing import TextIO
 
 import click
 
-from workflow.audit import AuditQuery, chain_head, find_events, instant_text
-from workflow.audit_asof import as_of, as_of_instant
-from workflow.audit_export import FORMATS, Format, export_as_of, export_events
-from workflow.audit_verify import parse_anchor, verify_chain
+from workflow.audit.asof import as_of, as_of_instant
+from workflow.audit.export import FORMATS, Format, export_as_of, export_events
+from workflow.audit.query import AuditQuery, chain_head, find_events
+from workflow.audit.trail import instant_text
+from workflow.audit.verify import parse_anchor, verify_chain
 from workflow.bootstrap import App
 from workflow.cli.app import cli, json_option
 from workflow.cli.output import emit_json, shorten, table

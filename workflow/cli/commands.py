@@ -9,9 +9,9 @@ import click
 from workflow.bootstrap import App
 from workflow.cli.app import cli, json_option, pass_app
 from workflow.cli.output import emit_json, shorten, table
-from workflow.db import migrate
-from workflow.people import add_person, list_people, set_active
-from workflow.reports import list_reports
+from workflow.directory.people import add_person, list_people, set_active
+from workflow.directory.reports import list_reports
+from workflow.store.engine import migrate
 
 
 @cli.command()
@@ -41,7 +41,7 @@ def init(app: App) -> None:
 @pass_app
 def import_(app: App, file: Path, actor: str, as_json: bool) -> None:
     """Import people, reports and recommendations (YAML, JSON or CSV): all or nothing."""
-    from workflow.importer import import_file  # pydantic and YAML load only when importing
+    from workflow.intake.load import import_file  # pydantic and YAML load only when importing
 
     with app.uow() as uow:
         summary = import_file(uow, file, actor)

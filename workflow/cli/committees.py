@@ -7,22 +7,22 @@ from pathlib import Path
 
 import click
 
-from workflow.agenda import generate_agenda
 from workflow.bootstrap import App
 from workflow.cli.app import cli, json_option, pass_app
 from workflow.cli.commands import report_group
 from workflow.cli.output import emit_json, table
-from workflow.committees import (
+from workflow.directory.committees import (
     add_committee,
     add_meeting,
     get_committee,
     list_committees,
     plan_meetings,
 )
-from workflow.committees import meetings as meeting_dates
-from workflow.documents import FORMATS, Document
+from workflow.directory.committees import meetings as meeting_dates
 from workflow.errors import BadInput
-from workflow.tables import CADENCES, COMMITTEE_KINDS
+from workflow.reporting.agenda import generate_agenda
+from workflow.reporting.documents import FORMATS, Document
+from workflow.store.tables import CADENCES, COMMITTEE_KINDS
 
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True
@@ -43,7 +43,7 @@ def _date(value: str) -> date:
 
 
 def _emit(doc: Document, fmt: str, out: Path | None) -> None:
-    from workflow.documents.write import render, write_document
+    from workflow.reporting.documents.write import render, write_document
 
     if out is None:
         if fmt == "docx":
@@ -173,7 +173,7 @@ def agenda_command(
     as_json: bool,
 ) -> None:
     """Generate a meeting's agenda (idempotent) and its committee report."""
-    from workflow.reporting import committee_report
+    from workflow.reporting.papers import committee_report
 
     tz = app.settings.timezone
     with app.uow() as uow:
@@ -191,7 +191,7 @@ def agenda_command(
 @pass_app
 def report_progress(app: App, fmt: str, out: Path | None) -> None:
     """The ILAU monthly progress report."""
-    from workflow.reporting import progress_report
+    from workflow.reporting.papers import progress_report
 
     with app.uow() as uow:
         doc = progress_report(uow, app.settings.timezone)
@@ -205,7 +205,7 @@ def report_progress(app: App, fmt: str, out: Path | None) -> None:
 @pass_app
 def report_tracker(app: App, report_key: str, fmt: str, out: Path | None) -> None:
     """The action plan progress summary of one report."""
-    from workflow.reporting import tracker
+    from workflow.reporting.papers import tracker
 
     with app.uow() as uow:
         doc = tracker(uow, report_key)

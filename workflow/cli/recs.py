@@ -9,14 +9,14 @@ from typing import Any, TypeVar
 import click
 
 from states import DEGREES, STATES
-from workflow import recommendations as svc
 from workflow.bootstrap import App
 from workflow.cli.app import actor_option, cli, json_option, pass_app, version_option
 from workflow.cli.output import emit_json, shorten, table
 from workflow.errors import BadInput
-from workflow.events import Outcome
-from workflow.queries import list_recommendations, show_recommendation
-from workflow.uow import UnitOfWork
+from workflow.lifecycle import events as svc
+from workflow.lifecycle.transition import Outcome
+from workflow.lifecycle.views import list_recommendations, show_recommendation
+from workflow.store.uow import UnitOfWork
 
 F = TypeVar("F", bound=Callable[..., Any])
 

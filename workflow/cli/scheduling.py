@@ -6,12 +6,12 @@ import click
 
 from config.logging import configure_logging
 from workflow.bootstrap import App
+from workflow.chasing.escalations import escalate, list_escalations
+from workflow.chasing.sweep import sweep
 from workflow.cli.app import cli, json_option, pass_app
 from workflow.cli.output import emit_json, shorten, table
 from workflow.cli.recs import event_command
-from workflow.escalations import escalate, list_escalations
-from workflow.outbox import deliver, list_outbox
-from workflow.sweep import sweep
+from workflow.mail.outbox import deliver, list_outbox
 
 
 @cli.command("sweep")
@@ -128,7 +128,7 @@ def outbox_send(app: App, limit: int, as_json: bool) -> None:
 @pass_app
 def scheduler_command(app: App, once: bool) -> None:
     """Run the sweep and the outbox sender on their schedules until stopped."""
-    from workflow.scheduler import run_scheduler  # APScheduler loads only for this command
+    from workflow.chasing.scheduler import run_scheduler  # APScheduler loads only for this command
 
     configure_logging(app.settings.log_level or "INFO")  # a service: say what it does
     app.uow()  # fail now, not in a job, if the database is not initialised

@@ -1,0 +1,2 @@
+"""The audit trail: the writer and its hash chain, queries, point-in-time views, verification
+and export."""

@@ -1,0 +1,1 @@
+"""Chasing: the sweep that reminds owners and escalates missed dates, and the scheduler."""

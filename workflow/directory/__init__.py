@@ -1,0 +1,1 @@
+"""The directory: people, reports, committees and their meetings."""

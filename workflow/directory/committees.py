@@ -1,0 +1,198 @@
+"""Committees, their members and secretary, and their meetings (added, or planned by cadence)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Connection, func, insert, select
+
+from workflow.directory.people import get_person
+from workflow.errors import AlreadyExists, BadInput
+from workflow.store.tables import (
+    CADENCES,
+    COMMITTEE_KINDS,
+    committee,
+    committee_member,
+    meeting,
+    person,
+)
+from workflow.store.uow import Tx, UnitOfWork
+
+STEP = {
+    "weekly": relativedelta(weeks=1),
+    "fortnightly": relativedelta(weeks=2),
+    "monthly": relativedelta(months=1),
+    "quarterly": relativedelta(months=3),
+    "six-monthly": relativedelta(months=6),
+    "annually": relativedelta(years=1),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Committee:
+    id: int
+    name: str
+    kind: str
+    cadence: str
+    secretary: str | None
+    secretary_name: str | None
+    members: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "cadence": self.cadence,
+            "secretary": self.secretary,
+            "members": list(self.members),
+        }
+
+
+class UnknownCommittee(BadInput):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no committee {name!r}")
+
+
+def get_committee(conn: Connection, name: str) -> Committee:
+    c = committee.c
+    row = conn.execute(
+        select(c.id, c.name, c.kind, c.cadence, person.c.email, person.c.name.label("sec"))
+        .outerjoin(person, person.c.id == c.secretary_id)
+        .where(c.name == name)
+    ).first()
+    if row is None:
+        raise UnknownCommittee(name)
+    members = tuple(
+        conn.execute(
+            select(person.c.email)
+            .join(committee_member, committee_member.c.person_id == person.c.id)
+            .where(committee_member.c.committee_id == row.id)
+            .order_by(person.c.email)
+        ).scalars()
+    )
+    return Committee(row.id, row.name, row.kind, row.cadence, row.email, row.sec, members)
+
+
+def add_committee(
+    uow: UnitOfWork,
+    name: str,
+    cadence: str,
+    secretary: str | None = None,
+    kind: str | None = None,
+    members: tuple[str, ...] = (),
+    actor: str = "system",
+) -> Committee:
+    """Register a committee. Its kind, unless given, is `board` for the committee that
+    escalations go to (the rules' `escalate_to`) and `scrutiny` for any other."""
+    name = name.strip()
+    if not name:
+        raise BadInput("a committee needs a name")
+    if cadence not in CADENCES:
+        raise BadInput(f"unknown cadence {cadence!r} (known: {', '.join(CADENCES)})")
+    if kind is None:
+        kind = "board" if name == uow.rules.defaults.escalate_to else "scrutiny"
+    if kind not in COMMITTEE_KINDS:
+        raise BadInput(f"unknown committee kind {kind!r} (known: {', '.join(COMMITTEE_KINDS)})")
+    with uow.write() as tx:
+        if tx.conn.execute(select(committee.c.id).where(committee.c.name == name)).first():
+            raise AlreadyExists(f"committee {name!r} already exists")
+        secretary_id = get_person(tx.conn, secretary).id if secretary else None
+        member_ids = [get_person(tx.conn, m).id for m in members]
+        committee_id = tx.conn.execute(
+            insert(committee)
+            .values(
+                name=name, kind=kind, cadence=cadence, secretary_id=secretary_id, created_at=tx.now
+            )
+            .returning(committee.c.id)
+        ).scalar_one()
+        if member_ids:
+            tx.conn.execute(
+                insert(committee_member),
+                [{"committee_id": committee_id, "person_id": p} for p in dict.fromkeys(member_ids)],
+            )
+        tx.audit.append(
+            actor=actor,
+            event="committee.add",
+            changes={
+                "name": name,
+                "kind": kind,
+                "cadence": cadence,
+                "secretary": secretary,
+                "members": list(members),
+            },
+        )
+        return get_committee(tx.conn, name)
+
+
+def list_committees(uow: UnitOfWork) -> list[Committee]:
+    with uow.read() as tx:
+        names = list(tx.conn.execute(select(committee.c.name).order_by(committee.c.name)).scalars())
+        return [get_committee(tx.conn, n) for n in names]
+
+
+def insert_meeting(tx: Tx, com: Committee, day: date, actor: str) -> bool:
+    """Add a meeting unless it exists; True if added."""
+    exists = tx.conn.execute(
+        select(meeting.c.id).where(meeting.c.committee_id == com.id, meeting.c.date == day)
+    ).first()
+    if exists:
+        return False
+    tx.conn.execute(insert(meeting).values(committee_id=com.id, date=day))
+    tx.audit.append(actor=actor, event="meeting.add", changes={"committee": com.name, "date": day})
+    return True
+
+
+def add_meeting(uow: UnitOfWork, name: str, day: date, actor: str = "system") -> None:
+    with uow.write() as tx:
+        com = get_committee(tx.conn, name)
+        if not insert_meeting(tx, com, day, actor):
+            raise AlreadyExists(f"{name} already meets on {day}")
+
+
+def meetings(conn: Connection, com: Committee) -> list[date]:
+    return list(
+        conn.execute(
+            select(meeting.c.date).where(meeting.c.committee_id == com.id).order_by(meeting.c.date)
+        ).scalars()
+    )
+
+
+def plan_meetings(tx: Tx, com: Committee, until: date, actor: str = "system") -> list[date]:
+    """Add meetings at the committee's cadence after its last one, up to `until`."""
+    known = meetings(tx.conn, com)
+    if not known:
+        return []
+    added, step, n = [], STEP[com.cadence], 1
+    while (day := known[-1] + step * n) <= until:
+        insert_meeting(tx, com, day, actor)
+        added.append(day)
+        n += 1
+    return added
+
+
+def previous_meeting(conn: Connection, com: Committee, day: date) -> date:
+    """The committee's meeting before `day`, or one cadence step before it if none."""
+    before = conn.execute(
+        select(func.max(meeting.c.date)).where(
+            meeting.c.committee_id == com.id, meeting.c.date < day
+        )
+    ).scalar()
+    return before if before is not None else day - STEP[com.cadence]
+
+
+def next_meeting(conn: Connection, com: Committee, today: date) -> date:
+    found = conn.execute(
+        select(meeting.c.date)
+        .where(meeting.c.committee_id == com.id, meeting.c.date >= today)
+        .order_by(meeting.c.date)
+        .limit(1)
+    ).scalar()
+    if found is None:
+        raise BadInput(
+            f"{com.name} has no meeting on or after {today}: add one with "
+            f"`rectrack meeting add {com.name!r} YYYY-MM-DD`"
+        )
+    day: date = found
+    return day

@@ -1,0 +1,136 @@
+"""People: who owns, who chases, who signs off."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from states import ROLES, Actor
+from workflow.errors import AlreadyExists, BadInput, UnknownPerson
+from workflow.store.tables import person
+from workflow.store.uow import Tx, UnitOfWork
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    email: str
+    name: str
+    roles: tuple[str, ...]
+    group: str | None
+    active: bool
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.email, frozenset(self.roles), self.active)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "name": self.name,
+            "roles": list(self.roles),
+            "group": self.group,
+            "active": self.active,
+        }
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise BadInput(f"not an email address: {email!r}")
+    return email
+
+
+def check_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise BadInput(f"unknown role(s) {', '.join(unknown)} (known: {', '.join(ROLES)})")
+    if not roles:
+        raise BadInput("a person needs at least one role")
+    return tuple(sorted(set(roles)))
+
+
+def _from_row(row: Any) -> Person:
+    return Person(
+        row.id, row.email, row.name, tuple(row.roles.split()), row.group_name, bool(row.active)
+    )
+
+
+def find_person(conn: Connection, email: str) -> Person | None:
+    row = conn.execute(select(person).where(person.c.email == email.strip().lower())).first()
+    return _from_row(row) if row else None
+
+
+def get_person(conn: Connection, email: str) -> Person:
+    found = find_person(conn, email)
+    if found is None:
+        raise UnknownPerson(email)
+    return found
+
+
+def insert_person(
+    tx: Tx, email: str, name: str, roles: tuple[str, ...], group: str | None, actor: str
+) -> int:
+    """Insert a person (validated already) and record it in the audit trail."""
+    new_id: int = tx.conn.execute(
+        insert(person)
+        .values(
+            email=email,
+            name=name,
+            roles=" ".join(roles),
+            group_name=group,
+            active=True,
+            created_at=tx.now,
+        )
+        .returning(person.c.id)
+    ).scalar_one()
+    tx.audit.append(
+        actor=actor,
+        event="person.add",
+        changes={"email": email, "name": name, "roles": roles, "group": group},
+    )
+    return new_id
+
+
+def add_person(
+    uow: UnitOfWork,
+    email: str,
+    name: str,
+    roles: list[str],
+    group: str | None = None,
+    actor: str = "system",
+) -> Person:
+    """Register a person; refused if the email is already known."""
+    email = normalise_email(email)
+    checked = check_roles(roles)
+    if not name.strip():
+        raise BadInput("a person needs a name")
+    with uow.write() as tx:
+        if find_person(tx.conn, email) is not None:
+            raise AlreadyExists(f"{email} is already registered")
+        insert_person(tx, email, name.strip(), checked, group, actor)
+        return get_person(tx.conn, email)
+
+
+def set_active(uow: UnitOfWork, email: str, active: bool, actor: str = "system") -> Person:
+    """Mark a person as (in)active: inactive people cannot act or be given recommendations."""
+    with uow.write() as tx:
+        found = get_person(tx.conn, email)
+        if found.active != active:
+            tx.conn.execute(update(person).where(person.c.id == found.id).values(active=active))
+            tx.audit.append(
+                actor=actor,
+                event="person.activate" if active else "person.deactivate",
+                changes={"email": found.email, "active": [found.active, active]},
+            )
+        return get_person(tx.conn, email)
+
+
+def list_people(uow: UnitOfWork) -> list[Person]:
+    with uow.read() as tx:
+        return [_from_row(r) for r in tx.conn.execute(select(person).order_by(person.c.email))]

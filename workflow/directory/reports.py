@@ -1,0 +1,86 @@
+"""Reports: the inspections, audits and reviews that recommendations come from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, case, func, insert, select
+
+from workflow.store.tables import recommendation, report
+from workflow.store.uow import Tx, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    key: str
+    title: str
+    body: str
+    kind: str
+    published: date | None
+    committee: str | None
+    responding_bodies: tuple[str, ...]
+
+
+def insert_report(tx: Tx, new: NewReport, actor: str) -> int:
+    """Insert a report (validated already) and record it in the audit trail."""
+    values = {
+        "key": new.key,
+        "title": new.title,
+        "body": new.body,
+        "kind": new.kind,
+        "published": new.published,
+        "committee": new.committee,
+        "responding_bodies": list(new.responding_bodies),
+    }
+    report_id: int = tx.conn.execute(
+        insert(report).values(**values, created_at=tx.now).returning(report.c.id)
+    ).scalar_one()
+    tx.audit.append(actor=actor, event="report.add", report=new.key, changes=values)
+    return report_id
+
+
+def report_ids(conn: Connection, keys: list[str]) -> dict[str, tuple[int, str]]:
+    """Existing reports among `keys`: key -> (id, kind)."""
+    if not keys:
+        return {}
+    rows = conn.execute(
+        select(report.c.key, report.c.id, report.c.kind).where(report.c.key.in_(keys))
+    )
+    return {k: (i, kind) for k, i, kind in rows}
+
+
+def list_reports(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every report with its recommendations counted by state, in one query."""
+    r = recommendation.c
+    open_ = func.sum(case((r.state.not_in(("complete", "superseded")), 1), else_=0))
+    stmt = (
+        select(
+            report,
+            func.count(r.id).label("recs"),
+            open_.label("open"),
+            func.sum(case((r.state == "complete", 1), else_=0)).label("complete"),
+            func.sum(case((r.state == "superseded", 1), else_=0)).label("superseded"),
+        )
+        .outerjoin(recommendation, r.report_id == report.c.id)
+        .group_by(report.c.id)
+        .order_by(report.c.published, report.c.key)
+    )
+    with uow.read() as tx:
+        return [
+            {
+                "key": row.key,
+                "title": row.title,
+                "body": row.body,
+                "kind": row.kind,
+                "published": row.published.isoformat() if row.published else None,
+                "committee": row.committee,
+                "responding_bodies": list(row.responding_bodies),
+                "recommendations": row.recs,
+                "open": int(row.open or 0),
+                "complete": int(row.complete or 0),
+                "superseded": int(row.superseded or 0),
+            }
+            for row in tx.conn.execute(stmt)
+        ]

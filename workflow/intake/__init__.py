@@ -1,0 +1,1 @@
+"""Intake: people, reports and recommendations read from files and imported all or nothing."""

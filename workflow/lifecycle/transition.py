@@ -1,0 +1,255 @@
+"""Firing an event on a stored recommendation: load, decide, write, audit, in one transaction.
+
+This is the engine's hot path, so its statements are prepared once (see `fastsql`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+
+from states import Actor, Case, Request, fire
+from workflow.errors import Conflict, UnknownPerson, UnknownRecommendation
+from workflow.lifecycle.due import Due, after_event
+from workflow.store.prepared import Prepared
+from workflow.store.tables import person, recommendation, report
+from workflow.store.uow import Tx
+
+_r = recommendation.c
+_owner = person.alias("owner")
+_actor = person.alias("actor")
+
+_LOAD = Prepared(
+    select(
+        _r.id,
+        _r.code,
+        _r.state,
+        _r.version,
+        _r.statutory,
+        _r.degree,
+        _r.target_date,
+        _r.original_target_date,
+        _r.response_due,
+        _r.plan_due,
+        _r.update_due,
+        _r.next_due,
+        _r.last_update_at,
+        report.c.key,
+        report.c.kind,
+        report.c.responding_bodies,
+        _owner.c.email,
+        _actor.c.email,
+        _actor.c.roles,
+        _actor.c.active,
+    )
+    .select_from(
+        recommendation.join(report, report.c.id == _r.report_id)
+        .outerjoin(_owner, _owner.c.id == _r.owner_id)
+        .outerjoin(_actor, _actor.c.email == bindparam("actor"))
+    )
+    .where(_r.code == bindparam("code"))
+)
+_VERSION = Prepared(select(_r.version).where(_r.code == bindparam("code")))
+_UPDATES: dict[tuple[str, ...], Prepared] = {}
+# The owner is recorded by email in the event's details; the instant is the event's own.
+_NOT_DIFFED = frozenset({"owner_id", "state_changed_at"})
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A recommendation as loaded for one event, with the actor who fires it."""
+
+    id: int
+    code: str
+    report: str
+    kind: str
+    bodies: tuple[str, ...]
+    statutory: bool
+    version: int
+    owner: str | None
+    actor: Actor
+    columns: dict[str, Any]
+    """The current values of the columns an event may change (for the audit diff)."""
+
+    @property
+    def state(self) -> str:
+        return str(self.columns["state"])
+
+    @property
+    def due(self) -> Due:
+        c = self.columns
+        return Due(c["response_due"], c["plan_due"], c["update_due"], c["target_date"])
+
+
+def load(tx: Tx, code: str, actor: str) -> Loaded:
+    row = _LOAD.first(tx.conn, {"code": code, "actor": actor.strip().lower()})
+    if row is None:
+        raise UnknownRecommendation(code)
+    (
+        rid,
+        code,
+        state,
+        version,
+        statutory,
+        degree,
+        target,
+        original,
+        response_due,
+        plan_due,
+        update_due,
+        next_due,
+        last_update_at,
+        report_key,
+        kind,
+        bodies,
+        owner,
+        actor_email,
+        roles,
+        active,
+    ) = row
+    if actor_email is None:
+        raise UnknownPerson(actor)
+    return Loaded(
+        id=rid,
+        code=code,
+        report=report_key,
+        kind=kind,
+        bodies=tuple(bodies),
+        statutory=bool(statutory),
+        version=version,
+        owner=owner,
+        actor=Actor(actor_email, frozenset(roles.split()), bool(active)),
+        columns={
+            "state": state,
+            "degree": degree,
+            "target_date": target,
+            "original_target_date": original,
+            "response_due": response_due,
+            "plan_due": plan_due,
+            "update_due": update_due,
+            "next_due": next_due,
+            "last_update_at": last_update_at,
+        },
+    )
+
+
+@dataclass(slots=True)
+class Effect:
+    """What an event does besides moving the state: columns to set, details for the trail."""
+
+    columns: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of one event, as reported to the caller."""
+
+    rec: str
+    event: str
+    from_state: str
+    to_state: str
+    version: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.rec,
+            "event": self.event,
+            "from": self.from_state,
+            "to": self.to_state,
+            "version": self.version,
+        }
+
+
+Facts = Callable[[Tx, Loaded, Case], None]
+Apply = Callable[[Tx, Loaded, Case, Request], Effect]
+
+
+def transition(
+    tx: Tx,
+    code: str,
+    event: str,
+    actor: str,
+    *,
+    expected_version: int | None = None,
+    facts: tuple[Facts, ...] = (),
+    apply: Apply | None = None,
+    **request: Any,
+) -> Outcome:
+    """Fire `event` on recommendation `code` inside `tx`; raise, changing nothing, if refused."""
+    rec = load(tx, code, actor)
+    if expected_version is not None and expected_version != rec.version:
+        raise Conflict(code, expected_version, rec.version)
+    rule = tx.rules.for_recommendation(rec.kind, rec.statutory)
+    case = Case(
+        state=rec.state,
+        owner=rec.owner,
+        degree=rec.columns["degree"],
+        responding_bodies=rec.bodies,
+        target=rec.columns["target_date"],
+        complete_from_in_progress=rule.complete_from_in_progress,
+    )
+    for load_facts in facts:
+        load_facts(tx, rec, case)
+    req = Request(
+        actor=rec.actor,
+        today=tx.today,
+        horizon_days=rule.plan_horizon_days,
+        subject=code,
+        **request,
+    )
+    before = rec.state
+    after = fire(event, case, req)
+    effect = apply(tx, rec, case, req) if apply is not None else Effect()
+    target = effect.columns.get("target_date", rec.columns["target_date"])
+    due = after_event(event, after, rec.due, target, tx.today, rule)
+    columns = {
+        **effect.columns,
+        "state": after,
+        "response_due": due.response,
+        "plan_due": due.plan,
+        "update_due": due.update,
+        "next_due": due.next,
+    }
+    if after != before:
+        columns["state_changed_at"] = tx.now
+    write(tx, rec, columns)
+    changes = {
+        k: [rec.columns.get(k), v]
+        for k, v in columns.items()
+        if k not in _NOT_DIFFED and rec.columns.get(k) != v
+    }
+    tx.audit.append(
+        actor=rec.actor.email,
+        event=event,
+        rec=code,
+        report=rec.report,
+        from_state=before,
+        to_state=after,
+        note=effect.note if effect.note is not None else req.note or req.reason,
+        changes={**changes, **effect.details},
+    )
+    return Outcome(code, event, before, after, rec.version + 1)
+
+
+def write(tx: Tx, rec: Loaded, columns: dict[str, Any]) -> None:
+    """Update the row if nobody changed it since it was loaded, else raise Conflict."""
+    keys = tuple(sorted(columns))
+    stmt = _UPDATES.get(keys)
+    if stmt is None:
+        stmt = _UPDATES[keys] = Prepared(
+            update(recommendation).where(
+                _r.id == bindparam("_id"), _r.version == bindparam("_version")
+            ),
+            column_keys=[*keys, "version"],
+        )
+    matched = stmt.execute(
+        tx.conn, {**columns, "version": rec.version + 1, "_id": rec.id, "_version": rec.version}
+    )
+    if matched != 1:
+        found = _VERSION.first(tx.conn, {"code": rec.code})
+        raise Conflict(rec.code, rec.version, found[0] if found else None)

@@ -1,0 +1,183 @@
+"""What rectrack tells people, composed from the domain's words into templates and the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from notifications import render
+from workflow.mail.outbox import Mail
+
+KIND_LABEL = {
+    "response": "Response",
+    "plan": "Implementation plan",
+    "update": "Progress update",
+    "target": "Target date",
+    "action": "Action",
+}
+REASON_LABEL = {
+    "missed_response": "Response not given",
+    "missed_plan": "Implementation plan not agreed",
+    "missed_update": "Progress update not received",
+    "missed_target": "Target date missed",
+    "manual": "Escalated by the ILAU",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One thing an owner has to do by a date."""
+
+    rec: str
+    subject: str | None
+    kind: str
+    due: date
+    what: str
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many.format(n=n)
+
+
+def reminder_digest(email: str, name: str, items: list[DueItem], today: date) -> Mail:
+    """One message per owner per sweep, listing everything of theirs that is due."""
+    ordered = sorted(items, key=lambda i: (i.due, i.rec))
+    subject = (
+        f"rectrack: {ordered[0].rec} {KIND_LABEL[ordered[0].kind].lower()} due {ordered[0].due}"
+        if len(ordered) == 1
+        else f"rectrack: {len(ordered)} recommendation items need your attention"
+    )
+    context = [
+        {
+            "rec": i.rec,
+            "subject": i.subject,
+            "label": KIND_LABEL[i.kind],
+            "due": i.due.isoformat(),
+            "overdue_days": (today - i.due).days,
+            "what": i.what,
+        }
+        for i in ordered
+    ]
+    rendered = render("digest", subject, name=name, items=context, today=today.isoformat())
+    return Mail("reminder", email, rendered, tuple(dict.fromkeys(i.rec for i in ordered)))
+
+
+def escalation_digest(
+    email: str, name: str, committee: str, escalations: list[dict[str, Any]], today: date
+) -> Mail:
+    """The escalations of one sweep (or one by hand), for one member of the committee."""
+    n = len(escalations)
+    what = _plural(n, "a recommendation", "{n} recommendations")
+    subject = f"rectrack: {what} escalated to the {committee}"
+    items = [
+        {
+            **e,
+            "reason": REASON_LABEL[e["reason"]],
+            "due": e["due"].isoformat() if e["due"] else None,
+            "overdue_days": (today - e["due"]).days if e["due"] else None,
+        }
+        for e in escalations
+    ]
+    rendered = render(
+        "escalation",
+        subject,
+        name=name,
+        committee=committee,
+        escalations=items,
+        today=today.isoformat(),
+    )
+    return Mail("escalation", email, rendered, tuple(e["rec"] for e in escalations))
+
+
+def ilau_digest(email: str, name: str, unowned: list[dict[str, Any]], today: date) -> Mail:
+    n = len(unowned)
+    subject = f"rectrack: {_plural(n, 'a recommendation', '{n} recommendations')} without an owner"
+    rendered = render("ilau", subject, name=name, unowned=unowned, today=today.isoformat())
+    return Mail("ilau", email, rendered, tuple(u["rec"] for u in unowned))
+
+
+def reassign_notices(
+    rec: str,
+    subject: str | None,
+    text: str,
+    old: tuple[str, str] | None,
+    new: tuple[str, str],
+    by: str,
+    today: date,
+) -> list[Mail]:
+    """The new owner is told it is theirs; the old owner that it is not any more."""
+    common = {
+        "rec": rec,
+        "rec_subject": subject,
+        "text": text,
+        "by": by,
+        "today": today.isoformat(),
+        "old_owner": old[0] if old else None,
+        "new_owner": new[0],
+    }
+    mails = [
+        Mail(
+            "reassign",
+            new[0],
+            render(
+                "reassign", f"rectrack: {rec} is now yours", name=new[1], gaining=True, **common
+            ),
+            (rec,),
+        )
+    ]
+    if old is not None:
+        mails.append(
+            Mail(
+                "reassign",
+                old[0],
+                render(
+                    "reassign",
+                    f"rectrack: {rec} has passed to {new[1]}",
+                    name=old[1],
+                    gaining=False,
+                    **common,
+                ),
+                (rec,),
+            )
+        )
+    return mails
+
+
+def signoff_notice(
+    rec: str, subject: str | None, owner: tuple[str, str], by: str, evidence: str, today: date
+) -> Mail:
+    rendered = render(
+        "signoff",
+        f"rectrack: {rec} signed off as complete",
+        name=owner[1],
+        rec=rec,
+        rec_subject=subject,
+        by=by,
+        evidence=evidence,
+        today=today.isoformat(),
+    )
+    return Mail("signoff", owner[0], rendered, (rec,))
+
+
+def agenda_notice(
+    email: str,
+    name: str,
+    committee: str,
+    meeting: date,
+    items: list[dict[str, Any]],
+    today: date,
+) -> Mail:
+    """The secretary hears that a meeting's agenda is ready, and what it holds."""
+    subject = f"rectrack: agenda for the {committee} on {meeting}"
+    rendered = render(
+        "agenda",
+        subject,
+        name=name,
+        committee=committee,
+        meeting=meeting.isoformat(),
+        items=items,
+        today=today.isoformat(),
+    )
+    recs = tuple(dict.fromkeys(r for i in items for r in i["recs"]))
+    return Mail("agenda", email, rendered, recs)

@@ -1,0 +1,190 @@
+"""Everything reports need to know about many recommendations, in a handful of set-based queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from config import RuleBook
+from workflow.lifecycle.due import Due, due_in_state
+from workflow.lifecycle.rag import rag_status
+from workflow.store.tables import (
+    escalation,
+    extension,
+    person,
+    progress_update,
+    rec_link,
+    recommendation,
+    report,
+)
+
+
+@dataclass(slots=True)
+class RecFacts:
+    """One recommendation as the agenda and the reports see it."""
+
+    id: int
+    code: str
+    report: str
+    ref: str
+    subject: str | None
+    text: str
+    paragraph: str | None
+    statutory: bool
+    state: str
+    degree: str
+    owner: str | None
+    owner_name: str | None
+    group: str | None
+    due: Due
+    target: date | None
+    original_target: date | None
+    state_changed_at: datetime
+    signed_off_at: datetime | None
+    closure_note: str | None
+    escalated: bool = False
+    pending_extension: date | None = None
+    revisions: list[tuple[date | None, date, datetime]] = field(default_factory=list)
+    successor: str | None = None
+    latest_update: tuple[datetime, str, str | None] | None = None
+    rag: str | None = None
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
+    # SQLite limits bound parameters per statement; PostgreSQL does not mind small batches.
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def load_recommendations(
+    conn: Connection,
+    rules: RuleBook,
+    today: date,
+    report_keys: list[str] | None = None,
+    with_updates: bool = False,
+) -> list[RecFacts]:
+    """Facts and RAG status of every recommendation (of `report_keys`, if given)."""
+    r = recommendation.c
+    stmt = (
+        select(
+            r.id,
+            r.code,
+            report.c.key,
+            report.c.kind,
+            r.ref,
+            r.subject,
+            r.text,
+            r.paragraph,
+            r.statutory,
+            r.state,
+            r.degree,
+            person.c.email,
+            person.c.name,
+            person.c.group_name,
+            r.response_due,
+            r.plan_due,
+            r.update_due,
+            r.target_date,
+            r.original_target_date,
+            r.state_changed_at,
+            r.signed_off_at,
+            r.closure_note,
+        )
+        .join(report, report.c.id == r.report_id)
+        .outerjoin(person, person.c.id == r.owner_id)
+        .order_by(report.c.published, report.c.key, r.id)
+    )
+    if report_keys is not None:
+        stmt = stmt.where(report.c.key.in_(report_keys))
+    facts: dict[int, RecFacts] = {}
+    kinds: dict[int, str] = {}
+    for row in conn.execute(stmt):
+        facts[row.id] = RecFacts(
+            id=row.id,
+            code=row.code,
+            report=row.key,
+            ref=row.ref,
+            subject=row.subject,
+            text=row.text,
+            paragraph=row.paragraph,
+            statutory=bool(row.statutory),
+            state=row.state,
+            degree=row.degree,
+            owner=row.email,
+            owner_name=row.name,
+            group=row.group_name,
+            due=due_in_state(
+                row.state, row.response_due, row.plan_due, row.update_due, row.target_date
+            ),
+            target=row.target_date,
+            original_target=row.original_target_date,
+            state_changed_at=row.state_changed_at,
+            signed_off_at=row.signed_off_at,
+            closure_note=row.closure_note,
+        )
+        kinds[row.id] = row.kind
+    ids = list(facts)
+    for chunk in _chunks(ids):
+        _add_details(conn, facts, chunk, with_updates)
+    for rec in facts.values():
+        rule = rules.for_recommendation(kinds[rec.id], rec.statutory)
+        rec.rag = rag_status(
+            rec.state,
+            rec.due,
+            today,
+            rule,
+            rec.escalated,
+            rec.pending_extension is not None,
+            bool(rec.revisions),
+        )
+    return list(facts.values())
+
+
+def _add_details(
+    conn: Connection, facts: dict[int, RecFacts], ids: list[int], with_updates: bool
+) -> None:
+    e, x = escalation.c, extension.c
+    for (rec_id,) in conn.execute(
+        select(e.rec_id).where(e.rec_id.in_(ids), e.cleared_at.is_(None))
+    ):
+        facts[rec_id].escalated = True
+    for rec_id, status, from_date, to_date, decided_at in conn.execute(
+        select(x.rec_id, x.status, x.from_date, x.to_date, x.decided_at)
+        .where(x.rec_id.in_(ids), x.status.in_(("pending", "approved")))
+        .order_by(x.id)
+    ):
+        if status == "pending":
+            facts[rec_id].pending_extension = to_date
+        else:
+            facts[rec_id].revisions.append((from_date, to_date, decided_at))
+    target = recommendation.alias("successor")
+    for rec_id, code, key in conn.execute(
+        select(rec_link.c.rec_id, target.c.code, report.c.key)
+        .outerjoin(target, target.c.id == rec_link.c.target_rec_id)
+        .outerjoin(report, report.c.id == rec_link.c.target_report_id)
+        .where(rec_link.c.rec_id.in_(ids), rec_link.c.kind == "superseded_by")
+    ):
+        facts[rec_id].successor = code or key
+    if with_updates:
+        u = progress_update.c
+        latest = (
+            select(u.rec_id, func.max(u.id).label("last"))
+            .where(u.rec_id.in_(ids))
+            .group_by(u.rec_id)
+            .subquery()
+        )
+        for rec_id, at, note, degree in conn.execute(
+            select(u.rec_id, u.at, u.note, u.degree).join(latest, latest.c.last == u.id)
+        ):
+            facts[rec_id].latest_update = (at, note, degree)
+
+
+def reports_info(conn: Connection, keys: list[str] | None = None) -> list[dict[str, Any]]:
+    stmt = select(report).order_by(report.c.published, report.c.key)
+    if keys is not None:
+        stmt = stmt.where(report.c.key.in_(keys))
+    return [dict(row._mapping) for row in conn.execute(stmt)]
