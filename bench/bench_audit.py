@@ -41,9 +41,10 @@ from config import default_rules
 from workflow.audit.asof import as_of, iter_as_of
 from workflow.audit.export import export_events
 from workflow.audit.query import AuditQuery, find_events
-from workflow.audit.trail import GENESIS, canonical, content_hash, instant_text
+from workflow.audit.trail import GENESIS, canonical, content_hash
 from workflow.audit.verify import verify_chain
-from workflow.clock import FixedClock
+from workflow.bootstrap import unit_of_work
+from workflow.clock import FixedClock, instant_text
 from workflow.store.engine import make_engine, migrate
 from workflow.store.tables import audit_event
 from workflow.store.uow import UnitOfWork
@@ -301,7 +302,7 @@ def main() -> int:
             f"recommendations in {len(reports):,} reports (generated in {generated:.1f} s, "
             f"{size_mb(engine):,.0f} MB)"
         )
-        with UnitOfWork(engine, FixedClock(START + SPAN), default_rules()) as uow:
+        with unit_of_work(engine, FixedClock(START + SPAN), default_rules()) as uow:
             print_table(measure(uow, codes, reports, args))
     return 0
 

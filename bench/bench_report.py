@@ -24,10 +24,10 @@ from sqlalchemy import Engine
 from config import default_rules
 from config.logging import configure_logging
 from workflow.audit.trail import GENESIS
+from workflow.bootstrap import unit_of_work
 from workflow.clock import FixedClock
 from workflow.reporting.agenda import generate_agenda
 from workflow.store.engine import make_engine, migrate
-from workflow.store.uow import UnitOfWork
 
 START = datetime(2003, 1, 6, 9, tzinfo=UTC)
 NOW = datetime(2004, 9, 1, 12, tzinfo=UTC)
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{time.perf_counter() - started:.0f} s"
         )
         timings = []
-        with UnitOfWork(engine, FixedClock(NOW), default_rules()) as uow:
+        with unit_of_work(engine, FixedClock(NOW), default_rules()) as uow:
             t0 = time.perf_counter()
             agenda = generate_agenda(uow, "PPRC", date(2004, 9, 9))
             t1 = time.perf_counter()

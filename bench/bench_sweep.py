@@ -31,10 +31,10 @@ from sqlalchemy.engine import make_url
 
 from config import default_rules
 from config.logging import configure_logging
+from workflow.bootstrap import unit_of_work
 from workflow.chasing.sweep import sweep
 from workflow.clock import FixedClock
 from workflow.store.engine import make_engine, migrate
-from workflow.store.uow import UnitOfWork
 
 NOW = datetime(2004, 3, 1, 12, tzinfo=UTC)
 TODAY = NOW.date()
@@ -134,7 +134,7 @@ def fill_postgresql(engine: Engine, n: int, due: int) -> None:
 
 def measure(engine: Engine) -> dict[str, Any]:
     clock = FixedClock(NOW)
-    with UnitOfWork(engine, clock, default_rules()) as uow:
+    with unit_of_work(engine, clock, default_rules()) as uow:
         tracemalloc.start()
         sweep(uow, dry_run=True)
         _, peak = tracemalloc.get_traced_memory()

@@ -25,8 +25,9 @@ from sqlalchemy import insert
 
 from config import default_rules
 from config.logging import configure_logging
+from workflow.bootstrap import unit_of_work
 from workflow.clock import FixedClock
-from workflow.lifecycle import events as svc
+from workflow.lifecycle import service as svc
 from workflow.store.engine import make_engine, migrate
 from workflow.store.tables import person, recommendation, report
 from workflow.store.uow import UnitOfWork
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         per_round = args.n // args.rounds
         t_engine = t_plain = 0.0
         done = 0
-        with UnitOfWork(engine, FixedClock(NOW), default_rules()) as uow:
+        with unit_of_work(engine, FixedClock(NOW), default_rules()) as uow:
             for r in range(args.rounds):
                 ids = range(r * per_round + 1, (r + 1) * per_round + 1)
                 t_plain += plain_batch(plain, ids)

@@ -3,8 +3,9 @@
 Pure Python plus `transitions`; no database, no I/O.
 """
 
+from states.deadlines import DEADLINES, MISSED, Deadline, Due, due_in_state, running_states
 from states.errors import EventNotAllowed, GuardRefused, NotPermitted, Refused
-from states.machine import EVENTS, MACHINE, TRANSITIONS, fire, mermaid, sources
+from states.machine import EVENTS, MACHINE, TRANSITIONS, build_machine, fire, mermaid, sources
 from states.model import (
     ACTIVE,
     DEGREES,
@@ -23,10 +24,12 @@ from states.permissions import PERMISSIONS, Permission, authorise
 
 __all__ = [
     "ACTIVE",
+    "DEADLINES",
     "DEGREES",
     "EVENTS",
     "FINAL",
     "MACHINE",
+    "MISSED",
     "OPEN",
     "PERMISSIONS",
     "ROLES",
@@ -36,6 +39,8 @@ __all__ = [
     "Actor",
     "Answer",
     "Case",
+    "Deadline",
+    "Due",
     "EventNotAllowed",
     "GuardRefused",
     "NotPermitted",
@@ -44,7 +49,10 @@ __all__ = [
     "Refused",
     "Request",
     "authorise",
+    "build_machine",
+    "due_in_state",
     "fire",
     "mermaid",
+    "running_states",
     "sources",
 ]

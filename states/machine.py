@@ -110,22 +110,28 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "edit", "source": list(STATES), "dest": None},
 ]
 
-# One Machine for every recommendation: it holds no model, cases are passed to each trigger.
-MACHINE = Machine(
-    model=None,
-    states=list(STATES),
-    transitions=TRANSITIONS,
-    initial=None,
-    auto_transitions=False,
-    send_event=True,
-)
+
+def build_machine(transitions: list[dict[str, Any]]) -> Machine:
+    """A Machine that holds no model: cases are passed to each trigger."""
+    return Machine(
+        model=None,
+        states=list(STATES),
+        transitions=transitions,
+        initial=None,
+        auto_transitions=False,
+        send_event=True,
+    )
+
+
+# One Machine for every recommendation.
+MACHINE = build_machine(TRANSITIONS)
 
 EVENTS: tuple[str, ...] = tuple(dict.fromkeys(t["trigger"] for t in TRANSITIONS))
 
 
-def sources(event: str) -> tuple[str, ...]:
-    """The states `event` can fire from, in lifecycle order."""
-    found = set(MACHINE.events[event].transitions)
+def sources(event: str, machine: Machine = MACHINE) -> tuple[str, ...]:
+    """The states `event` can fire from on `machine`, in lifecycle order."""
+    found = set(machine.events[event].transitions)
     return tuple(s for s in STATES if s in found)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from config import default_rules
 from notifications.sink import Mailbox, free_port
+from workflow.bootstrap import unit_of_work
 from workflow.clock import FixedClock
 from workflow.store.engine import make_engine, migrate
 from workflow.store.tables import metadata
@@ -125,7 +126,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def uow(engine: Engine, clock: FixedClock) -> Iterator[UnitOfWork]:
-    with UnitOfWork(engine, clock, default_rules()) as unit:
+    with unit_of_work(engine, clock, default_rules()) as unit:
         yield unit
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from workflow.clock import FixedClock
 from workflow.directory.people import add_person
 from workflow.directory.reports import NewReport, insert_report
-from workflow.lifecycle import events as svc
+from workflow.lifecycle import service as svc
 from workflow.store.uow import UnitOfWork
 
 ILAU = "ilau@example.org"
@@ -20,11 +20,11 @@ REPORT = "botj-2003"
 
 def build(uow: UnitOfWork, recs: int = 3, bodies: tuple[str, ...] = ("MPS", "MPA")) -> list[str]:
     """People, report `botj-2003` with `recs` recommendations owned by OWNER; returns their ids."""
-    add_person(uow, ILAU, "Ivy Lau", ["ilau"])
-    add_person(uow, OWNER, "Owen Owner", ["owner"], "TP")
-    add_person(uow, OTHER, "Olive Other", ["owner"], "HR")
-    add_person(uow, BOARD, "Bea Board", ["board"])
-    add_person(uow, ADMIN, "Ada Admin", ["admin"])
+    add_person(uow, ILAU, name="Ivy Lau", roles=["ilau"])
+    add_person(uow, OWNER, name="Owen Owner", roles=["owner"], group="TP")
+    add_person(uow, OTHER, name="Olive Other", roles=["owner"], group="HR")
+    add_person(uow, BOARD, name="Bea Board", roles=["board"])
+    add_person(uow, ADMIN, name="Ada Admin", roles=["admin"])
     with uow.write() as tx:
         insert_report(
             tx,
@@ -43,7 +43,12 @@ def build(uow: UnitOfWork, recs: int = 3, bodies: tuple[str, ...] = ("MPS", "MPA
     for n in range(1, recs + 1):
         codes.append(
             svc.raise_recommendation(
-                uow, f"{REPORT}/R{n}", f"Recommendation {n}", ILAU, owner=OWNER, paragraph=f"3.{n}"
+                uow,
+                f"{REPORT}/R{n}",
+                ILAU,
+                text=f"Recommendation {n}",
+                owner=OWNER,
+                paragraph=f"3.{n}",
             ).rec
         )
     return codes
@@ -55,7 +60,7 @@ def advance(clock: FixedClock, days: int) -> None:
 
 def to_in_progress(uow: UnitOfWork, clock: FixedClock, code: str) -> None:
     """Respond (both bodies), plan one action 60 days out, and start."""
-    svc.respond(uow, code, ILAU, "MPS", text="Accepted")
-    svc.respond(uow, code, ILAU, "MPA", text="Agreed")
-    svc.plan(uow, code, OWNER, [("Do it", OWNER, clock.today() + timedelta(days=60))])
+    svc.respond(uow, code, ILAU, body="MPS", text="Accepted")
+    svc.respond(uow, code, ILAU, body="MPA", text="Agreed")
+    svc.plan(uow, code, OWNER, actions=[("Do it", OWNER, clock.today() + timedelta(days=60))])
     svc.start(uow, code, OWNER)

@@ -6,10 +6,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from config import Settings
+from config import RuleBook, Settings
+from workflow.audit.trail import AuditWriter
 from workflow.clock import Clock, make_clock
 from workflow.store.engine import check_initialised, make_engine
 from workflow.store.uow import UnitOfWork
+
+
+def unit_of_work(engine: Engine, clock: Clock, rules: RuleBook) -> UnitOfWork:
+    """A unit of work whose transactions write the audit trail."""
+    return UnitOfWork(engine, clock, rules, AuditWriter)
 
 
 @dataclass
@@ -33,7 +39,7 @@ class App:
         """A unit of work; by default first checks that the schema is initialised."""
         if check:
             check_initialised(self.engine)
-        return UnitOfWork(self.engine, self.clock, self.settings.rules)
+        return unit_of_work(self.engine, self.clock, self.settings.rules)
 
     def close(self) -> None:
         if self._engine is not None:

@@ -88,6 +88,11 @@ def parse_bound(text: str, timezone: str = LONDON, end: bool = False) -> datetim
     return parse_instant(text, timezone)
 
 
+def instant_text(at: datetime) -> str:
+    """An instant as stored and hashed in the audit trail: UTC, to the microsecond."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def iso(value: date | datetime | None) -> str | None:
     """A date or instant in ISO 8601, or None."""
     return value.isoformat() if value is not None else None

@@ -28,6 +28,11 @@ class UnknownPerson(BadInput):
         super().__init__(f"no person with email {email}")
 
 
+class UnknownCommittee(BadInput):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no committee {name!r}")
+
+
 class AlreadyExists(BadInput):
     pass
 
@@ -73,6 +78,7 @@ __all__ = [
     "NotPermitted",
     "RectrackError",
     "Refused",
+    "UnknownCommittee",
     "UnknownPerson",
     "UnknownRecommendation",
     "UnknownReport",

@@ -10,13 +10,15 @@ from sqlalchemy import Engine
 from config import load_rules
 from tests import world
 from tests.world import ADMIN, BOARD, ILAU, OWNER
+from workflow.bootstrap import unit_of_work
 from workflow.chasing.escalations import escalate
 from workflow.chasing.sweep import sweep
 from workflow.clock import FixedClock
 from workflow.directory.committees import add_committee, add_meeting, list_committees
 from workflow.directory.reports import NewReport, insert_report
-from workflow.lifecycle import events as svc
+from workflow.lifecycle import service as svc
 from workflow.mail.outbox import list_outbox
+from workflow.plain import plain
 from workflow.reporting.agenda import generate_agenda, generate_due_agendas
 from workflow.reporting.portfolio import load_recommendations
 from workflow.store.uow import UnitOfWork
@@ -32,10 +34,12 @@ def at(clock: FixedClock, day: str) -> None:
 @pytest.fixture
 def history(engine: Engine, clock: FixedClock) -> UnitOfWork:
     """Six BOTJ recommendations walked to May 2004, and a new report with an unowned one."""
-    with UnitOfWork(engine, clock, RULES) as uow:
+    with unit_of_work(engine, clock, RULES) as uow:
         world.build(uow, recs=6)
-        add_committee(uow, "Performance Board", "monthly", ADMIN, members=(BOARD,))
-        add_committee(uow, "PPRC", "six-monthly", ADMIN)
+        add_committee(
+            uow, "Performance Board", cadence="monthly", secretary=ADMIN, members=(BOARD,)
+        )
+        add_committee(uow, "PPRC", cadence="six-monthly", secretary=ADMIN)
         for name, day in (
             ("PPRC", "2003-11-10"),
             ("PPRC", "2004-05-10"),
@@ -45,8 +49,8 @@ def history(engine: Engine, clock: FixedClock) -> UnitOfWork:
             add_meeting(uow, name, date.fromisoformat(day))
         at(clock, "2003-12-01")
         for n in (1, 2, 3, 5, 6):
-            svc.respond(uow, f"{B}/R{n}", ILAU, "MPS", text="Accepted")
-            svc.respond(uow, f"{B}/R{n}", ILAU, "MPA", text="Agreed")
+            svc.respond(uow, f"{B}/R{n}", ILAU, body="MPS", text="Accepted")
+            svc.respond(uow, f"{B}/R{n}", ILAU, body="MPA", text="Agreed")
         at(clock, "2003-12-08")
         targets = {
             1: "2004-03-31",
@@ -56,19 +60,23 @@ def history(engine: Engine, clock: FixedClock) -> UnitOfWork:
             6: "2004-05-31",
         }
         for n, target in targets.items():
-            svc.plan(uow, f"{B}/R{n}", OWNER, [("Do it", OWNER, date.fromisoformat(target))])
+            svc.plan(
+                uow, f"{B}/R{n}", OWNER, actions=[("Do it", OWNER, date.fromisoformat(target))]
+            )
             svc.start(uow, f"{B}/R{n}", OWNER)
         at(clock, "2004-01-06")
         sweep(uow)  # R4's response is a week late: escalated
         at(clock, "2004-03-01")
-        svc.request_extension(uow, f"{B}/R2", OWNER, date(2004, 6, 30), "waiting on the MPA")
+        svc.request_extension(
+            uow, f"{B}/R2", OWNER, to=date(2004, 6, 30), reason="waiting on the MPA"
+        )
         at(clock, "2004-03-02")
         svc.decide_extension(uow, f"{B}/R2", BOARD, approve=True)
         at(clock, "2004-03-15")
-        escalate(uow, f"{B}/R6", ILAU, "No update since the plan")
+        escalate(uow, f"{B}/R6", ILAU, reason="No update since the plan")
         at(clock, "2004-04-05")
-        svc.close_action(uow, f"{B}/R1", 1, OWNER)
-        svc.record_update(uow, f"{B}/R1", OWNER, "Done", degree="completely")
+        svc.close_action(uow, f"{B}/R1", OWNER, number=1)
+        svc.record_update(uow, f"{B}/R1", OWNER, note="Done", degree="completely")
         svc.monitor(uow, f"{B}/R1", OWNER)
         at(clock, "2004-04-10")
         svc.complete(uow, f"{B}/R1", BOARD, evidence="PIDs")
@@ -87,16 +95,16 @@ def history(engine: Engine, clock: FixedClock) -> UnitOfWork:
                 ),
                 ILAU,
             )
-        svc.raise_recommendation(uow, "md-2004/R1", "Review implementation", ILAU)
+        svc.raise_recommendation(uow, "md-2004/R1", ILAU, text="Review implementation")
         at(clock, "2004-04-25")
         svc.supersede(uow, f"{B}/R5", ILAU, by="md-2004/R1")
         at(clock, "2004-04-28")
         for n in (2, 3, 6):
-            svc.record_update(uow, f"{B}/R{n}", OWNER, "On track")
-        svc.close_action(uow, f"{B}/R6", 1, OWNER)
-        svc.record_update(uow, f"{B}/R6", OWNER, "Met", degree="completely")
+            svc.record_update(uow, f"{B}/R{n}", OWNER, note="On track")
+        svc.close_action(uow, f"{B}/R6", OWNER, number=1)
+        svc.record_update(uow, f"{B}/R6", OWNER, note="Met", degree="completely")
         svc.monitor(uow, f"{B}/R6", OWNER)
-        svc.request_extension(uow, f"{B}/R3", OWNER, date(2004, 9, 30), "Slipped")
+        svc.request_extension(uow, f"{B}/R3", OWNER, to=date(2004, 9, 30), reason="Slipped")
         at(clock, "2004-04-29")
         sweep(uow)  # R6 moved on: its manual escalation is cleared
         at(clock, "2004-05-03")
@@ -105,7 +113,7 @@ def history(engine: Engine, clock: FixedClock) -> UnitOfWork:
 
 def items(uow: UnitOfWork, committee: str, day: str) -> list[tuple[str, list[str]]]:
     agenda = generate_agenda(uow, committee, date.fromisoformat(day))
-    return [(i["kind"], i["recs"]) for i in agenda.as_dict()["items"]]
+    return [(i["kind"], i["recs"]) for i in plain(agenda.summary)["items"]]
 
 
 def test_the_scrutiny_committee_hears_progress_per_report(history: UnitOfWork) -> None:
@@ -155,15 +163,15 @@ def test_regenerating_is_idempotent_and_tells_the_secretary_once(history: UnitOf
     first = generate_agenda(history, "PPRC", date(2004, 5, 10))
     again = generate_agenda(history, "PPRC", date(2004, 5, 10))
     assert first.changed and not again.changed
-    assert again.as_dict() == first.as_dict()
-    told = [m for m in list_outbox(history) if m["kind"] == "agenda"]
+    assert plain(again.summary) == plain(first.summary)
+    told = [m for m in plain(list_outbox(history)) if m["kind"] == "agenda"]
     assert [(m["to"], m["subject"]) for m in told] == [
         (ADMIN, "rectrack: agenda for the PPRC on 2004-05-10")
     ]
     svc.complete(history, f"{B}/R6", BOARD, evidence="Minutes")
     changed = generate_agenda(history, "PPRC", date(2004, 5, 10))
     assert changed.changed
-    assert len([m for m in list_outbox(history) if m["kind"] == "agenda"]) == 2
+    assert len([m for m in plain(list_outbox(history)) if m["kind"] == "agenda"]) == 2
 
 
 def test_the_scheduler_generates_agendas_due_within_the_window(history: UnitOfWork) -> None:
@@ -184,9 +192,9 @@ def test_open_recommendations_by_state_at_month_ends(uow: UnitOfWork, clock: Fix
     first, second = world.build(uow, recs=2)  # raised 3 Nov 2003
     at(clock, "2003-12-01")
     for body in ("MPS", "MPA"):
-        svc.respond(uow, first, ILAU, body, text="Yes")
+        svc.respond(uow, first, ILAU, body=body, text="Yes")
     at(clock, "2003-12-08")
-    svc.plan(uow, first, OWNER, [("Do it", OWNER, date(2004, 6, 30))])
+    svc.plan(uow, first, OWNER, actions=[("Do it", OWNER, date(2004, 6, 30))])
     at(clock, "2004-01-05")
     svc.start(uow, first, OWNER)
     at(clock, "2004-01-20")

@@ -14,8 +14,9 @@ from tests.world import BOARD, ILAU, OTHER, OWNER, REPORT, advance, to_in_progre
 from workflow.audit.asof import as_of, as_of_select, iter_as_of
 from workflow.clock import FixedClock
 from workflow.errors import UnknownReport
-from workflow.lifecycle import events as svc
+from workflow.lifecycle import service as svc
 from workflow.lifecycle.views import show_recommendation
+from workflow.plain import plain
 from workflow.store.uow import UnitOfWork
 
 Seen = dict[str, dict[str, Any]]
@@ -23,13 +24,13 @@ Seen = dict[str, dict[str, Any]]
 
 def seen(uow: UnitOfWork, codes: list[str]) -> Seen:
     """What `rec show` says now of each recommendation, in the as-of shape."""
-    views = (show_recommendation(uow, c) for c in codes)
+    views = (plain(show_recommendation(uow, c)) for c in codes)
     return {v["id"]: {k: v[k] for k in ("id", "state", "owner", "degree", "due")} for v in views}
 
 
 def rebuilt(uow: UnitOfWork, at: datetime, report: str | None = REPORT) -> Seen:
     with uow.read() as tx:
-        return {s.id: s.as_dict() for s in as_of(tx.conn, at, report)}
+        return {s.id: plain(s) for s in as_of(tx.conn, at, report)}
 
 
 def test_as_of_equals_rec_show_at_every_step_of_a_lifecycle(
@@ -39,12 +40,12 @@ def test_as_of_equals_rec_show_at_every_step_of_a_lifecycle(
     r1, r2 = codes
     steps: list[Callable[[], object]] = [
         lambda: to_in_progress(uow, clock, r1),
-        lambda: svc.record_update(uow, r1, OWNER, "half way", degree="partially"),
-        lambda: svc.reassign(uow, r2, ILAU, OTHER),
-        lambda: svc.request_extension(uow, r1, OWNER, date(2004, 6, 30), "slipped"),
+        lambda: svc.record_update(uow, r1, OWNER, note="half way", degree="partially"),
+        lambda: svc.reassign(uow, r2, ILAU, owner=OTHER),
+        lambda: svc.request_extension(uow, r1, OWNER, to=date(2004, 6, 30), reason="slipped"),
         lambda: svc.decide_extension(uow, r1, BOARD, approve=True),
-        lambda: svc.close_action(uow, r1, 1, OWNER),
-        lambda: svc.record_update(uow, r1, OWNER, "done", degree="completely"),
+        lambda: svc.close_action(uow, r1, OWNER, number=1),
+        lambda: svc.record_update(uow, r1, OWNER, note="done", degree="completely"),
         lambda: svc.monitor(uow, r1, OWNER),
         lambda: svc.complete(uow, r1, BOARD, evidence="minutes"),
         lambda: svc.supersede(uow, r2, ILAU, by=r1),
@@ -66,7 +67,7 @@ def test_nothing_is_there_before_it_was_raised(uow: UnitOfWork, clock: FixedCloc
     world.build(uow, recs=1)
     start = clock.now()
     advance(clock, 1)
-    svc.raise_recommendation(uow, f"{REPORT}/R2", "Later", ILAU)
+    svc.raise_recommendation(uow, f"{REPORT}/R2", ILAU, text="Later")
     assert list(rebuilt(uow, start)) == [f"{REPORT}/R1"]
     assert list(rebuilt(uow, clock.now())) == [f"{REPORT}/R1", f"{REPORT}/R2"]
     assert rebuilt(uow, start - timedelta(seconds=1)) == {}
@@ -82,13 +83,13 @@ def test_everyones_as_of_agrees_with_each_reports(uow: UnitOfWork, clock: FixedC
     codes = world.build(uow, recs=3)
     to_in_progress(uow, clock, codes[0])
     advance(clock, 2)
-    svc.reassign(uow, codes[2], ILAU, OTHER)
-    svc.raise_recommendation(uow, "botj-2003/R10", "Tenth", ILAU, owner=OTHER)
+    svc.reassign(uow, codes[2], ILAU, owner=OTHER)
+    svc.raise_recommendation(uow, "botj-2003/R10", ILAU, text="Tenth", owner=OTHER)
     with uow.read() as tx:
         everyone = as_of(tx.conn, clock.now())
         streamed = sorted(iter_as_of(tx.conn, clock.now()), key=lambda s: s.id)
     assert everyone == streamed
-    assert {s.id: s.as_dict() for s in everyone} == rebuilt(uow, clock.now())
+    assert {s.id: plain(s) for s in everyone} == rebuilt(uow, clock.now())
     assert [s.id for s in everyone] == sorted(s.id for s in everyone)
 
 

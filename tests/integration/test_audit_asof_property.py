@@ -25,8 +25,9 @@ from workflow.clock import FixedClock
 from workflow.directory.people import add_person, find_person
 from workflow.directory.reports import NewReport, insert_report
 from workflow.errors import BadInput
-from workflow.lifecycle import events as svc
+from workflow.lifecycle import service as svc
 from workflow.lifecycle.views import show_recommendation
+from workflow.plain import plain
 from workflow.store.uow import UnitOfWork
 
 PEOPLE = (ILAU, OWNER, OTHER, BOARD, ADMIN)
@@ -84,34 +85,36 @@ steps = st.builds(
 def advance(uow: UnitOfWork, today: date, code: str, s: Step) -> None:
     """The natural next events for the recommendation's state, by someone allowed to fire them
     (each may still be refused, e.g. an action already closed; the next one is tried anyway)."""
-    view = show_recommendation(uow, code)
+    view = plain(show_recommendation(uow, code))
     state, later = view["state"], today + timedelta(days=abs(s.days) + 1)
     calls: list[Callable[[], object]]
     if state == "raised" and view["owner"] is None:
-        calls = [lambda: svc.reassign(uow, code, ILAU, (OWNER, OTHER)[s.pick % 2])]
+        calls = [lambda: svc.reassign(uow, code, ILAU, owner=(OWNER, OTHER)[s.pick % 2])]
     elif state == "raised":
         calls = [
-            lambda: svc.respond(uow, code, ILAU, "MPS", text="agreed"),
-            lambda: svc.respond(uow, code, ILAU, "MPA", not_applicable="MPS matter"),
+            lambda: svc.respond(uow, code, ILAU, body="MPS", text="agreed"),
+            lambda: svc.respond(uow, code, ILAU, body="MPA", not_applicable="MPS matter"),
         ]
     elif state == "responded":
-        calls = [lambda: svc.plan(uow, code, ILAU, [("act", view["owner"], later)])]
+        calls = [lambda: svc.plan(uow, code, ILAU, actions=[("act", view["owner"], later)])]
     elif state == "planned":
         calls = [lambda: svc.start(uow, code, ILAU)]
     elif state == "in_progress" and s.pick == 0:
         calls = [
-            lambda: svc.request_extension(uow, code, ILAU, later + timedelta(400), "slipped"),
+            lambda: svc.request_extension(
+                uow, code, ILAU, to=later + timedelta(400), reason="slipped"
+            ),
             lambda: svc.decide_extension(uow, code, BOARD, approve=s.flag, reason="decided"),
         ]
     elif state == "in_progress":
         calls = [
-            lambda: svc.close_action(uow, code, 1, ILAU),
-            lambda: svc.record_update(uow, code, ILAU, "progress", degree=s.degree),
+            lambda: svc.close_action(uow, code, ILAU, number=1),
+            lambda: svc.record_update(uow, code, ILAU, note="progress", degree=s.degree),
             lambda: svc.monitor(uow, code, ILAU),
         ]
     elif state == "monitored":
         calls = [
-            lambda: svc.record_update(uow, code, ILAU, "done", degree="completely"),
+            lambda: svc.record_update(uow, code, ILAU, note="done", degree="completely"),
             lambda: svc.complete(uow, code, BOARD, evidence="minutes"),
         ]
     else:
@@ -131,17 +134,20 @@ def fire(uow: UnitOfWork, today: date, codes: list[str], s: Step) -> None:
             uow,
             code,
             s.actor,
-            ("MPS", "MPA", "HMIC", "MPS")[s.pick],
+            body=("MPS", "MPA", "HMIC", "MPS")[s.pick],
             text=s.text if s.flag else None,
             not_applicable=None if s.flag else s.text,
         ),
         "plan": lambda: svc.plan(
-            uow, code, s.actor, [("act", person, on)] + ([("more", OWNER, on)] if s.flag else [])
+            uow,
+            code,
+            s.actor,
+            actions=[("act", person, on)] + ([("more", OWNER, on)] if s.flag else []),
         ),
         "start": lambda: svc.start(uow, code, s.actor),
-        "update": lambda: svc.record_update(uow, code, s.actor, s.text, degree=s.degree),
+        "update": lambda: svc.record_update(uow, code, s.actor, note=s.text, degree=s.degree),
         "close_action": lambda: svc.close_action(
-            uow, code, s.pick, s.actor, dropped_reason=None if s.flag else s.text
+            uow, code, s.actor, number=s.pick, dropped_reason=None if s.flag else s.text
         ),
         "monitor": lambda: svc.monitor(uow, code, s.actor),
         "complete": lambda: svc.complete(uow, code, s.actor, evidence=s.text),
@@ -149,8 +155,8 @@ def fire(uow: UnitOfWork, today: date, codes: list[str], s: Step) -> None:
             uow, code, s.actor, by=other if s.flag else None, rationale=None if s.flag else s.text
         ),
         "reopen": lambda: svc.reopen(uow, code, s.actor, reason=s.text),
-        "reassign": lambda: svc.reassign(uow, code, s.actor, person),
-        "extend": lambda: svc.request_extension(uow, code, s.actor, on, s.text),
+        "reassign": lambda: svc.reassign(uow, code, s.actor, owner=person),
+        "extend": lambda: svc.request_extension(uow, code, s.actor, to=on, reason=s.text),
         "decide": lambda: svc.decide_extension(
             uow, code, s.actor, approve=s.flag, reason=s.text or None
         ),
@@ -168,7 +174,7 @@ def setup(uow: UnitOfWork) -> list[str]:
         known = find_person(tx.conn, ILAU) is not None
     if not known:
         for email in PEOPLE:
-            add_person(uow, email, email.split("@")[0], [ROLES[email]])
+            add_person(uow, email, name=email.split("@")[0], roles=[ROLES[email]])
     key = f"prop-{next(_keys)}"
     with uow.write() as tx:
         insert_report(
@@ -178,19 +184,19 @@ def setup(uow: UnitOfWork) -> list[str]:
         )
     owners = [OWNER, None]
     for n in range(RECS):
-        svc.raise_recommendation(uow, f"{key}/R{n + 1}", f"Rec {n + 1}", ILAU, owner=owners[n])
+        svc.raise_recommendation(uow, f"{key}/R{n + 1}", ILAU, text=f"Rec {n + 1}", owner=owners[n])
     return [f"{key}/R{n + 1}" for n in range(RECS)]
 
 
 def reported(uow: UnitOfWork, codes: list[str]) -> dict[str, Any]:
-    views = [show_recommendation(uow, c) for c in codes]
+    views = [plain(show_recommendation(uow, c)) for c in codes]
     return {v["id"]: (v["state"], v["owner"], v["degree"], v["due"]) for v in views}
 
 
 def rebuilt(uow: UnitOfWork, at: datetime, report: str | None) -> dict[str, Any]:
     with uow.read() as tx:
         found = as_of(tx.conn, at, report)
-    return {s.id: (s.state, s.owner, s.degree, s.due.as_dict()) for s in found}
+    return {s.id: (s.state, s.owner, s.degree, plain(s.due)) for s in found}
 
 
 @settings(

@@ -25,10 +25,11 @@ from workflow.audit.export import (
     export_events,
 )
 from workflow.audit.query import AuditQuery, find_events
-from workflow.audit.trail import GENESIS, event_hash, instant_text
+from workflow.audit.trail import GENESIS, event_hash
 from workflow.audit.verify import verify_chain
-from workflow.clock import FixedClock
-from workflow.lifecycle import events as svc
+from workflow.clock import FixedClock, instant_text
+from workflow.lifecycle import service as svc
+from workflow.plain import plain
 from workflow.store.tables import audit_event
 from workflow.store.uow import UnitOfWork
 
@@ -36,8 +37,8 @@ from workflow.store.uow import UnitOfWork
 def small_world(uow: UnitOfWork, clock: FixedClock) -> None:
     codes = world.build(uow, recs=2)
     to_in_progress(uow, clock, codes[0])
-    svc.reassign(uow, codes[1], ILAU, OTHER)
-    svc.record_update(uow, codes[0], ILAU, 'a note, with "quotes"\nand a second line')
+    svc.reassign(uow, codes[1], ILAU, owner=OTHER)
+    svc.record_update(uow, codes[0], ILAU, note='a note, with "quotes"\nand a second line')
 
 
 def exported(uow: UnitOfWork, fmt: Format, **kwargs: Any) -> str:
@@ -96,7 +97,7 @@ def test_exported_snapshots_are_the_as_of_view(
     small_world(uow, clock)
     at = clock.now()
     with uow.read() as tx:
-        expected = [s.as_dict() for s in as_of(tx.conn, at)]
+        expected = [plain(s) for s in as_of(tx.conn, at)]
     rows = parse(exported(uow, fmt, at=at), fmt)
     if fmt == "csv":
         assert list(rows[0]) == list(SNAPSHOT_FIELDS)
@@ -119,7 +120,7 @@ def test_streaming_leaves_the_connection_fit_for_writes(uow: UnitOfWork, clock: 
     exported(uow, "csv", at=clock.now())
     with uow.read() as tx:
         assert verify_chain(tx.conn).ok
-    svc.record_update(uow, "botj-2003/R1", ILAU, "still writable")
+    svc.record_update(uow, "botj-2003/R1", ILAU, note="still writable")
 
 
 def synthetic_trail(conn: Connection, events: int, first: int = 1, prev: str = GENESIS) -> str:

@@ -15,7 +15,7 @@ from tests.world import BOARD, ILAU, OTHER, OWNER, advance, to_in_progress
 from workflow.audit.query import AuditQuery, chain_head, events_select, find_events
 from workflow.clock import FixedClock
 from workflow.directory.reports import NewReport, insert_report
-from workflow.lifecycle import events as svc
+from workflow.lifecycle import service as svc
 from workflow.store.uow import UnitOfWork
 
 SECOND = "md-2004"
@@ -30,11 +30,11 @@ def build(uow: UnitOfWork, clock: FixedClock) -> None:
             NewReport(SECOND, "Murder Review", "HMIC", "review", date(2004, 1, 1), None, ("MPS",)),
             ILAU,
         )
-    svc.raise_recommendation(uow, f"{SECOND}/R1", "Review it", ILAU, owner=OTHER)
+    svc.raise_recommendation(uow, f"{SECOND}/R1", ILAU, text="Review it", owner=OTHER)
     advance(clock, 7)
     to_in_progress(uow, clock, "botj-2003/R1")
     advance(clock, 7)
-    svc.reassign(uow, "botj-2003/R1", ILAU, OTHER)
+    svc.reassign(uow, "botj-2003/R1", ILAU, owner=OTHER)
 
 
 def events(uow: UnitOfWork, **filters: Any) -> list[dict[str, Any]]:

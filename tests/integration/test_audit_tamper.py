@@ -20,7 +20,8 @@ from tests.world import ILAU, OTHER, to_in_progress
 from workflow.audit.trail import event_hash
 from workflow.audit.verify import Anchor, Verdict, verify_chain
 from workflow.clock import FixedClock
-from workflow.lifecycle import events as svc
+from workflow.lifecycle import service as svc
+from workflow.plain import plain
 from workflow.store.tables import audit_event
 from workflow.store.uow import UnitOfWork
 
@@ -33,8 +34,8 @@ def trail(uow: UnitOfWork, clock: FixedClock) -> int:
     codes = world.build(uow, recs=3)
     to_in_progress(uow, clock, codes[0])
     to_in_progress(uow, clock, codes[2])
-    svc.reassign(uow, codes[1], ILAU, OTHER)
-    svc.record_update(uow, codes[0], ILAU, "going well", degree="partially")
+    svc.reassign(uow, codes[1], ILAU, owner=OTHER)
+    svc.record_update(uow, codes[0], ILAU, note="going well", degree="partially")
     verdict = verify(uow)
     assert verdict.ok and verdict.events > 20
     return verdict.events
@@ -69,13 +70,13 @@ def move(conn: Connection, ids: range, by: int) -> None:
 
 
 def test_an_untouched_trail_verifies(uow: UnitOfWork, trail: int) -> None:
-    assert verify(uow).as_dict() == {"events": trail, "ok": True}
+    assert plain(verify(uow)) == {"events": trail, "ok": True}
 
 
 def test_an_altered_note_is_named(uow: UnitOfWork, trail: int) -> None:
     with tampering(uow.engine) as conn:
         conn.execute(update(audit_event).where(_t.id == 17).values(note="nothing to see"))
-    assert verify(uow).as_dict() == {
+    assert plain(verify(uow)) == {
         "ok": False,
         "first_bad": 17,
         "problem": "event 17 was altered: its content does not match its hash",
@@ -114,7 +115,7 @@ def test_an_altered_actor_with_its_hash_recomputed_is_named(uow: UnitOfWork, tra
 def test_a_deleted_event_is_named(uow: UnitOfWork, trail: int) -> None:
     with tampering(uow.engine) as conn:
         conn.execute(delete(audit_event).where(_t.id == 9))
-    assert verify(uow).as_dict() == {
+    assert plain(verify(uow)) == {
         "ok": False,
         "first_bad": 9,
         "problem": "event 9 was deleted: the chain goes from event 8 to event 10",
@@ -197,5 +198,5 @@ def test_events_appended_after_the_anchor_are_fine(
 ) -> None:
     with uow.read() as tx:
         anchor = Anchor(trail, event(tx.conn, trail)["hash"])
-    svc.record_update(uow, "botj-2003/R1", ILAU, "later still")
-    assert verify(uow, anchor).as_dict() == {"events": trail + 1, "ok": True}
+    svc.record_update(uow, "botj-2003/R1", ILAU, note="later still")
+    assert plain(verify(uow, anchor)) == {"events": trail + 1, "ok": True}

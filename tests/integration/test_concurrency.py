@@ -14,11 +14,13 @@ from config import default_rules
 from states import EventNotAllowed
 from tests import world
 from tests.world import OWNER, to_in_progress
+from workflow.bootstrap import unit_of_work
 from workflow.clock import FixedClock
 from workflow.errors import Conflict
-from workflow.lifecycle import events as svc
+from workflow.lifecycle import service as svc
 from workflow.lifecycle import transition as events
 from workflow.lifecycle.views import show_recommendation
+from workflow.plain import plain
 from workflow.store.tables import audit_event, progress_update
 from workflow.store.uow import UnitOfWork
 
@@ -31,20 +33,20 @@ def count(uow: UnitOfWork, table: Any) -> int:
 def test_a_stale_version_is_a_conflict(engine: Engine, clock: FixedClock) -> None:
     """Two people read version N on two connections; the second to write gets Conflict."""
     with (
-        UnitOfWork(engine, clock, default_rules()) as a,
-        UnitOfWork(engine, clock, default_rules()) as b,
+        unit_of_work(engine, clock, default_rules()) as a,
+        unit_of_work(engine, clock, default_rules()) as b,
     ):
         code = world.build(a, recs=1)[0]
         to_in_progress(a, clock, code)
-        seen_by_a = show_recommendation(a, code)["version"]
-        seen_by_b = show_recommendation(b, code)["version"]
+        seen_by_a = plain(show_recommendation(a, code))["version"]
+        seen_by_b = plain(show_recommendation(b, code))["version"]
         assert seen_by_a == seen_by_b
         events_before = count(a, audit_event)
-        svc.record_update(a, code, OWNER, "A's update", expected_version=seen_by_a)
+        svc.record_update(a, code, OWNER, note="A's update", expected_version=seen_by_a)
         with pytest.raises(Conflict) as err:
-            svc.record_update(b, code, OWNER, "B's update", expected_version=seen_by_b)
+            svc.record_update(b, code, OWNER, note="B's update", expected_version=seen_by_b)
         assert (err.value.expected, err.value.found) == (seen_by_b, seen_by_b + 1)
-        view = show_recommendation(b, code)
+        view = plain(show_recommendation(b, code))
         assert [u["note"] for u in view["updates"]] == ["A's update"]
         assert view["version"] == seen_by_a + 1
         assert count(b, audit_event) == events_before + 1
@@ -54,7 +56,7 @@ def _race(engine: Engine, clock: FixedClock, calls: list[Callable[[UnitOfWork], 
     """Run each call on its own connection, all at once; returns results or exceptions."""
 
     def one(call: Callable[[UnitOfWork], Any]) -> Any:
-        with UnitOfWork(engine, clock, default_rules()) as uow:
+        with unit_of_work(engine, clock, default_rules()) as uow:
             try:
                 return call(uow)
             except (Conflict, EventNotAllowed) as exc:
@@ -66,33 +68,35 @@ def _race(engine: Engine, clock: FixedClock, calls: list[Callable[[UnitOfWork], 
 
 def test_two_starts_at_once_only_one_wins(engine: Engine, clock: FixedClock) -> None:
     """Both try planned -> in progress: one moves it, the other is refused."""
-    with UnitOfWork(engine, clock, default_rules()) as uow:
+    with unit_of_work(engine, clock, default_rules()) as uow:
         code = world.build(uow, recs=1)[0]
-        svc.respond(uow, code, world.ILAU, "MPS", text="a")
-        svc.respond(uow, code, world.ILAU, "MPA", text="b")
-        svc.plan(uow, code, OWNER, [("x", OWNER, clock.today().replace(year=2004))])
+        svc.respond(uow, code, world.ILAU, body="MPS", text="a")
+        svc.respond(uow, code, world.ILAU, body="MPA", text="b")
+        svc.plan(uow, code, OWNER, actions=[("x", OWNER, clock.today().replace(year=2004))])
     results = _race(engine, clock, [lambda u: svc.start(u, code, OWNER)] * 2)
     winners = [r for r in results if isinstance(r, events.Outcome)]
     assert len(winners) == 1
     assert all(isinstance(r, (Conflict, EventNotAllowed)) for r in results if r not in winners)
-    with UnitOfWork(engine, clock, default_rules()) as uow:
-        history = [h["event"] for h in show_recommendation(uow, code)["history"]]
+    with unit_of_work(engine, clock, default_rules()) as uow:
+        history = [h["event"] for h in plain(show_recommendation(uow, code))["history"]]
     assert history.count("start") == 1
 
 
 def test_racing_updates_lose_nothing(engine: Engine, clock: FixedClock) -> None:
     """Many concurrent updates: every one that succeeded is stored and audited, no more."""
-    with UnitOfWork(engine, clock, default_rules()) as uow:
+    with unit_of_work(engine, clock, default_rules()) as uow:
         code = world.build(uow, recs=1)[0]
         to_in_progress(uow, clock, code)
-        version = show_recommendation(uow, code)["version"]
+        version = plain(show_recommendation(uow, code))["version"]
         audited = count(uow, audit_event)
-    calls = [lambda u, n=n: svc.record_update(u, code, OWNER, f"update {n}") for n in range(24)]
+    calls = [
+        lambda u, n=n: svc.record_update(u, code, OWNER, note=f"update {n}") for n in range(24)
+    ]
     results = _race(engine, clock, calls)
     done = [r for r in results if isinstance(r, events.Outcome)]
     assert done, "at least one writer must win"
-    with UnitOfWork(engine, clock, default_rules()) as uow:
-        view = show_recommendation(uow, code)
+    with unit_of_work(engine, clock, default_rules()) as uow:
+        view = plain(show_recommendation(uow, code))
         assert view["version"] == version + len(done)
         assert len(view["updates"]) == len(done)
         assert sorted(u["note"] for u in view["updates"]) == sorted(
@@ -116,7 +120,7 @@ def test_interleaved_transactions_on_postgresql(
     (SQLite cannot interleave writers: BEGIN IMMEDIATE makes the second wait for the first.)
     """
     engine = pg_engine
-    with UnitOfWork(engine, clock, default_rules()) as uow:
+    with unit_of_work(engine, clock, default_rules()) as uow:
         code = world.build(uow, recs=1)[0]
         to_in_progress(uow, clock, code)
     both_loaded = threading.Barrier(2, timeout=20)
@@ -131,10 +135,10 @@ def test_interleaved_transactions_on_postgresql(
         engine,
         clock,
         [
-            lambda u: svc.record_update(u, code, OWNER, "one"),
-            lambda u: svc.record_update(u, code, OWNER, "two"),
+            lambda u: svc.record_update(u, code, OWNER, note="one"),
+            lambda u: svc.record_update(u, code, OWNER, note="two"),
         ],
     )
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "Outcome"]
-    with UnitOfWork(engine, clock, default_rules()) as uow:
-        assert len(show_recommendation(uow, code)["updates"]) == 1
+    with unit_of_work(engine, clock, default_rules()) as uow:
+        assert len(plain(show_recommendation(uow, code))["updates"]) == 1

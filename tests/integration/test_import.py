@@ -12,6 +12,7 @@ from workflow.directory.reports import list_reports
 from workflow.errors import ImportFileError
 from workflow.intake.load import import_file
 from workflow.lifecycle.views import list_recommendations, show_recommendation
+from workflow.plain import plain
 from workflow.store.tables import audit_event, metadata
 from workflow.store.uow import UnitOfWork
 
@@ -33,14 +34,14 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_import_the_demo_data(uow: UnitOfWork) -> None:
-    first = import_file(uow, DEMO / "da-2001.yaml", "ilau@mps.example.org")
+    first = import_file(uow, DEMO / "da-2001.yaml", actor="ilau@mps.example.org")
     second = import_file(uow, DEMO / "hmic-2003.yaml")
-    assert first.as_dict() == {"reports": 1, "recommendations": 13, "people": 8}
-    assert second.as_dict() == {"reports": 2, "recommendations": 6, "people": 7}
-    assert [r["key"] for r in list_reports(uow)] == ["da-bvpp-2001", "botj-2003", "md-2003"]
-    md1 = show_recommendation(uow, "md-2003/R1")
+    assert plain(first) == {"reports": 1, "recommendations": 13, "people": 8}
+    assert plain(second) == {"reports": 2, "recommendations": 6, "people": 7}
+    assert [r["key"] for r in plain(list_reports(uow))] == ["da-bvpp-2001", "botj-2003", "md-2003"]
+    md1 = plain(show_recommendation(uow, "md-2003/R1"))
     assert md1["links"] == [{"kind": "repeats", "to": "botj-2003/R1", "note": None}]
-    assert show_recommendation(uow, "da-bvpp-2001/R1")["statutory"] is True
+    assert plain(show_recommendation(uow, "da-bvpp-2001/R1"))["statutory"] is True
     # one event per person, report, recommendation and link
     assert counts(uow)["audit_event"] == 8 + 1 + 13 + 7 + 2 + 6 + 2
 
@@ -56,8 +57,8 @@ def test_csv_import(uow: UnitOfWork, tmp_path: Path) -> None:
         + "da,DA report,District Audit,audit,2001-12-14,R1,Include PIs,,lead@x.org,yes\n"
         + "da,DA report,District Audit,audit,2001-12-14,R2,Include HMIC,,,no\n",
     )
-    assert import_file(uow, path).as_dict() == {"reports": 1, "recommendations": 2, "people": 0}
-    assert [(r["id"], r["owner"], r["statutory"]) for r in list_recommendations(uow)] == [
+    assert plain(import_file(uow, path)) == {"reports": 1, "recommendations": 2, "people": 0}
+    assert [(r["id"], r["owner"], r["statutory"]) for r in plain(list_recommendations(uow))] == [
         ("da/R1", "lead@x.org", True),
         ("da/R2", None, False),
     ]
@@ -114,7 +115,7 @@ def test_people_already_known_are_left_as_they_are(uow: UnitOfWork, tmp_path: Pa
     )
     summary = import_file(uow, write(tmp_path, "in.yaml", GOOD_YAML))
     assert summary.people == 0
-    assert show_recommendation(uow, "botj-2003/R1")["owner"] == "a.owner@example.org"
+    assert plain(show_recommendation(uow, "botj-2003/R1"))["owner"] == "a.owner@example.org"
     with uow.read() as tx:
         assert (
             tx.conn.execute(

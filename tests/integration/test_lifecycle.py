@@ -14,8 +14,9 @@ from tests.world import BOARD, ILAU, OTHER, OWNER, advance, to_in_progress
 from workflow.audit.query import AuditQuery, find_events
 from workflow.clock import FixedClock
 from workflow.errors import AlreadyExists, BadInput, UnknownPerson, UnknownRecommendation
-from workflow.lifecycle import events as svc
+from workflow.lifecycle import service as svc
 from workflow.lifecycle.views import list_recommendations, show_recommendation
+from workflow.plain import plain
 from workflow.store.tables import audit_event, recommendation
 from workflow.store.uow import UnitOfWork
 
@@ -33,31 +34,31 @@ def snapshot(uow: UnitOfWork) -> tuple[int, list[tuple[object, ...]]]:
 def test_a_recommendation_walks_its_whole_lifecycle(uow: UnitOfWork, clock: FixedClock) -> None:
     """raised -> responded -> planned -> in progress -> monitored -> complete, all audited."""
     code = world.build(uow, recs=1)[0]
-    svc.respond(uow, code, ILAU, "MPS", text="Accepted")
-    assert show_recommendation(uow, code)["state"] == "raised"
-    out = svc.respond(uow, code, ILAU, "MPA", not_applicable="MPS matter")
+    svc.respond(uow, code, ILAU, body="MPS", text="Accepted")
+    assert plain(show_recommendation(uow, code))["state"] == "raised"
+    out = svc.respond(uow, code, ILAU, body="MPA", not_applicable="MPS matter")
     assert [o.event for o in out] == ["record_response", "respond"]
     advance(clock, 7)
     svc.plan(
         uow,
         code,
         OWNER,
-        [
+        actions=[
             ("Write the plan", OWNER, date(2004, 3, 31)),
             ("Brief the board", OTHER, date(2004, 2, 28)),
         ],
     )
     svc.start(uow, code, OWNER, note="kick-off")
     advance(clock, 30)
-    svc.record_update(uow, code, OWNER, "Half way", degree="partially")
-    svc.close_action(uow, code, 1, OWNER)
-    svc.close_action(uow, code, 2, OWNER, dropped_reason="Board briefed in person instead")
-    svc.record_update(uow, code, OWNER, "Done", degree="completely", evidence="Plan v1")
+    svc.record_update(uow, code, OWNER, note="Half way", degree="partially")
+    svc.close_action(uow, code, OWNER, number=1)
+    svc.close_action(uow, code, OWNER, number=2, dropped_reason="Board briefed in person instead")
+    svc.record_update(uow, code, OWNER, note="Done", degree="completely", evidence="Plan v1")
     svc.monitor(uow, code, OWNER)
     final = svc.complete(uow, code, BOARD, evidence="Minutes of 12 Feb")
     assert (final.from_state, final.to_state) == ("monitored", "complete")
 
-    view = show_recommendation(uow, code)
+    view = plain(show_recommendation(uow, code))
     assert view["state"] == "complete" and view["degree"] == "completely"
     assert view["due"] == {"response": None, "plan": None, "update": None, "target": None}
     assert view["signed_off"]["by"] == BOARD
@@ -82,79 +83,79 @@ def test_a_recommendation_walks_its_whole_lifecycle(uow: UnitOfWork, clock: Fixe
 
 def test_due_dates_follow_the_rules(uow: UnitOfWork, clock: FixedClock) -> None:
     code = world.build(uow, recs=1)[0]
-    assert show_recommendation(uow, code)["due"]["response"] == "2003-12-29"
-    svc.respond(uow, code, ILAU, "MPS", text="a")
-    svc.respond(uow, code, ILAU, "MPA", text="b")
-    assert show_recommendation(uow, code)["due"] == {
+    assert plain(show_recommendation(uow, code))["due"]["response"] == "2003-12-29"
+    svc.respond(uow, code, ILAU, body="MPS", text="a")
+    svc.respond(uow, code, ILAU, body="MPA", text="b")
+    assert plain(show_recommendation(uow, code))["due"] == {
         "response": None,
         "plan": "2003-12-29",
         "update": None,
         "target": None,
     }
-    svc.plan(uow, code, OWNER, [("x", OWNER, date(2004, 6, 30))])
-    assert show_recommendation(uow, code)["due"] == {
+    svc.plan(uow, code, OWNER, actions=[("x", OWNER, date(2004, 6, 30))])
+    assert plain(show_recommendation(uow, code))["due"] == {
         "response": None,
         "plan": None,
         "update": "2003-12-03",
         "target": "2004-06-30",
     }
     advance(clock, 10)
-    svc.record_update(uow, code, OWNER, "progress")
-    assert show_recommendation(uow, code)["due"]["update"] == "2003-12-13"
+    svc.record_update(uow, code, OWNER, note="progress")
+    assert plain(show_recommendation(uow, code))["due"]["update"] == "2003-12-13"
 
 
 def test_every_change_is_audited_with_its_fields(uow: UnitOfWork) -> None:
     code = world.build(uow, recs=1)[0]
-    svc.reassign(uow, code, ILAU, OTHER)
+    svc.reassign(uow, code, ILAU, owner=OTHER)
     with uow.read() as tx:
         event = find_events(tx.conn, AuditQuery(rec=code, event="reassign"))[0]
     assert event["actor"] == ILAU
     assert json.loads(event["changes"]) == {"owner": [OWNER, OTHER]}
-    assert show_recommendation(uow, code)["owner"] == OTHER
+    assert plain(show_recommendation(uow, code))["owner"] == OTHER
 
 
 def test_the_refused_event_says_why_and_changes_nothing(uow: UnitOfWork) -> None:
     code = world.build(uow, recs=1)[0]
-    svc.respond(uow, code, ILAU, "MPS", text="a")
-    svc.respond(uow, code, ILAU, "MPA", text="b")
+    svc.respond(uow, code, ILAU, body="MPS", text="a")
+    svc.respond(uow, code, ILAU, body="MPA", text="b")
     before = snapshot(uow)
     with pytest.raises(GuardRefused) as err:
-        svc.plan(uow, code, OWNER, [("x", OWNER, date(2003, 11, 1))])
+        svc.plan(uow, code, OWNER, actions=[("x", OWNER, date(2003, 11, 1))])
     assert err.value.guard == "targets_in_future"
     with pytest.raises(EventNotAllowed):
         svc.monitor(uow, code, OWNER)
     with pytest.raises(NotPermitted):
-        svc.plan(uow, code, OTHER, [("x", OTHER, date(2004, 3, 1))])
+        svc.plan(uow, code, OTHER, actions=[("x", OTHER, date(2004, 3, 1))])
     with pytest.raises(UnknownPerson):
-        svc.plan(uow, code, OWNER, [("x", "nobody@example.org", date(2004, 3, 1))])
+        svc.plan(uow, code, OWNER, actions=[("x", "nobody@example.org", date(2004, 3, 1))])
     assert snapshot(uow) == before
 
 
 def test_last_response_refused_without_owner_records_nothing(uow: UnitOfWork) -> None:
     world.build(uow, recs=0)
-    svc.raise_recommendation(uow, "botj-2003/R9", "No owner yet", ILAU)
-    svc.respond(uow, "botj-2003/R9", ILAU, "MPS", text="a")
+    svc.raise_recommendation(uow, "botj-2003/R9", ILAU, text="No owner yet")
+    svc.respond(uow, "botj-2003/R9", ILAU, body="MPS", text="a")
     before = snapshot(uow)
     with pytest.raises(GuardRefused, match="owner_assigned"):
-        svc.respond(uow, "botj-2003/R9", ILAU, "MPA", text="b")
+        svc.respond(uow, "botj-2003/R9", ILAU, body="MPA", text="b")
     assert snapshot(uow) == before
-    svc.reassign(uow, "botj-2003/R9", ILAU, OWNER)
-    assert svc.respond(uow, "botj-2003/R9", ILAU, "MPA", text="b")[-1].to_state == "responded"
+    svc.reassign(uow, "botj-2003/R9", ILAU, owner=OWNER)
+    assert svc.respond(uow, "botj-2003/R9", ILAU, body="MPA", text="b")[-1].to_state == "responded"
 
 
 def test_extension_keeps_the_original_target(uow: UnitOfWork, clock: FixedClock) -> None:
     code = world.build(uow, recs=1)[0]
     to_in_progress(uow, clock, code)
-    original = show_recommendation(uow, code)["target"]
+    original = plain(show_recommendation(uow, code))["target"]
     revised = date.fromisoformat(original) + timedelta(days=90)
-    svc.request_extension(uow, code, OWNER, revised, "waiting for the MPA review")
-    assert show_recommendation(uow, code)["target"] == original  # not yet approved
+    svc.request_extension(uow, code, OWNER, to=revised, reason="waiting for the MPA review")
+    assert plain(show_recommendation(uow, code))["target"] == original  # not yet approved
     with pytest.raises(NotPermitted):
         svc.decide_extension(uow, code, OWNER, approve=True)
     with pytest.raises(GuardRefused, match="no_extension_pending"):
-        svc.request_extension(uow, code, OWNER, revised + timedelta(days=1), "again")
+        svc.request_extension(uow, code, OWNER, to=revised + timedelta(days=1), reason="again")
     svc.decide_extension(uow, code, BOARD, approve=True)
-    view = show_recommendation(uow, code)
+    view = plain(show_recommendation(uow, code))
     assert (view["target"], view["target_original"]) == (revised.isoformat(), original)
     assert view["due"]["target"] == revised.isoformat()
     assert view["extensions"][0]["status"] == "approved"
@@ -163,10 +164,10 @@ def test_extension_keeps_the_original_target(uow: UnitOfWork, clock: FixedClock)
 def test_rejected_extension_leaves_the_target(uow: UnitOfWork, clock: FixedClock) -> None:
     code = world.build(uow, recs=1)[0]
     to_in_progress(uow, clock, code)
-    original = show_recommendation(uow, code)["target"]
-    svc.request_extension(uow, code, OWNER, date(2005, 1, 1), "slow")
+    original = plain(show_recommendation(uow, code))["target"]
+    svc.request_extension(uow, code, OWNER, to=date(2005, 1, 1), reason="slow")
     svc.decide_extension(uow, code, ILAU, approve=False, reason="No good reason")
-    view = show_recommendation(uow, code)
+    view = plain(show_recommendation(uow, code))
     assert view["target"] == original
     assert view["extensions"][0]["decision_reason"] == "No good reason"
 
@@ -176,45 +177,45 @@ def test_supersede_records_the_successor_and_reopen_brings_it_back(uow: UnitOfWo
     with pytest.raises(NotPermitted):
         svc.supersede(uow, first, OWNER, by=second)
     svc.supersede(uow, first, ILAU, by=second)
-    view = show_recommendation(uow, first)
+    view = plain(show_recommendation(uow, first))
     assert view["state"] == "superseded"
     assert view["links"] == [{"kind": "superseded_by", "to": second, "note": None}]
-    assert show_recommendation(uow, second)["links"] == [
+    assert plain(show_recommendation(uow, second))["links"] == [
         {"kind": "supersedes", "to": first, "note": None}
     ]
     with pytest.raises(BadInput):
         svc.supersede(uow, second, ILAU, by="botj-2003/R99")
     svc.supersede(uow, second, ILAU, rationale="Overtaken by the CJ strategy 2003-2006")
-    assert show_recommendation(uow, second)["closure_note"].startswith("Overtaken")
-    reopened = svc.reopen(uow, first, ILAU, "The successor was dropped too")
+    assert plain(show_recommendation(uow, second))["closure_note"].startswith("Overtaken")
+    reopened = svc.reopen(uow, first, ILAU, reason="The successor was dropped too")
     assert reopened.to_state == "in_progress"
 
 
 def test_raise_checks_report_person_and_duplicates(uow: UnitOfWork) -> None:
     world.build(uow, recs=1)
     with pytest.raises(AlreadyExists):
-        svc.raise_recommendation(uow, "botj-2003/R1", "again", ILAU)
+        svc.raise_recommendation(uow, "botj-2003/R1", ILAU, text="again")
     with pytest.raises(NotPermitted):
-        svc.raise_recommendation(uow, "botj-2003/R7", "by an owner", OWNER)
+        svc.raise_recommendation(uow, "botj-2003/R7", OWNER, text="by an owner")
     with pytest.raises(BadInput, match="no report"):
-        svc.raise_recommendation(uow, "nope/R1", "text", ILAU)
+        svc.raise_recommendation(uow, "nope/R1", ILAU, text="text")
     with pytest.raises(UnknownRecommendation):
         svc.start(uow, "botj-2003/R7", OWNER)
 
 
 def test_list_filters_and_overdue(uow: UnitOfWork, clock: FixedClock) -> None:
     first, second, third = world.build(uow, recs=3)
-    svc.reassign(uow, third, ILAU, OTHER)
+    svc.reassign(uow, third, ILAU, owner=OTHER)
     to_in_progress(uow, clock, first)
-    assert [r["id"] for r in list_recommendations(uow, state="raised")] == [second, third]
-    assert [r["id"] for r in list_recommendations(uow, owner=OTHER)] == [third]
-    assert list_recommendations(uow, overdue=True) == []
+    assert [r["id"] for r in plain(list_recommendations(uow, state="raised"))] == [second, third]
+    assert [r["id"] for r in plain(list_recommendations(uow, owner=OTHER))] == [third]
+    assert plain(list_recommendations(uow, overdue=True)) == []
     advance(clock, 57)  # past the response date of the two still raised
-    overdue = list_recommendations(uow, overdue=True)
+    overdue = plain(list_recommendations(uow, overdue=True))
     assert [r["id"] for r in overdue] == [first, second, third]  # first: update due after 30 days
     assert all(r["overdue"] for r in overdue)
     with pytest.raises(BadInput):
-        list_recommendations(uow, state="lost")
+        plain(list_recommendations(uow, state="lost"))
 
 
 def test_edits_are_corrections_kept_in_the_trail(uow: UnitOfWork) -> None:
@@ -222,7 +223,7 @@ def test_edits_are_corrections_kept_in_the_trail(uow: UnitOfWork) -> None:
     with pytest.raises(NotPermitted):
         svc.edit(uow, code, OWNER, text="Owners cannot rewrite it")
     svc.edit(uow, code, world.ADMIN, paragraph="3.1.5", statutory=True)
-    view = show_recommendation(uow, code)
+    view = plain(show_recommendation(uow, code))
     assert (view["paragraph"], view["statutory"]) == ("3.1.5", True)
     with uow.read() as tx:
         event = find_events(tx.conn, AuditQuery(rec=code, event="edit"))[0]

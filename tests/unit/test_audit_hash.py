@@ -7,7 +7,8 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from workflow.audit.trail import GENESIS, canonical, content_hash, event_hash, instant_text
+from workflow.audit.trail import GENESIS, canonical, content_hash, event_hash
+from workflow.clock import instant_text
 
 ROW = {
     "id": 7,

@@ -7,6 +7,7 @@ import pytest
 from workflow.audit.trail import GENESIS, content_hash
 from workflow.audit.verify import Anchor, ChainRow, check_chain, parse_anchor
 from workflow.errors import BadInput
+from workflow.plain import plain
 
 
 def chain(n: int, start: int = 1, prev: str = GENESIS) -> list[ChainRow]:
@@ -43,18 +44,18 @@ def renumbered(row: ChainRow, seq: int) -> ChainRow:
 def test_an_intact_chain_is_ok_and_counts_its_events() -> None:
     verdict = check_chain(chain(20))
     assert verdict.ok and verdict.events == 20
-    assert verdict.as_dict() == {"events": 20, "ok": True}
+    assert plain(verdict) == {"events": 20, "ok": True}
 
 
 def test_an_empty_trail_is_ok() -> None:
-    assert check_chain([]).as_dict() == {"events": 0, "ok": True}
+    assert plain(check_chain([])) == {"events": 0, "ok": True}
 
 
 def test_altered_content_is_named() -> None:
     rows = chain(10)
     rows[6] = with_note(rows[6], "nothing happened")
     verdict = check_chain(rows)
-    assert verdict.as_dict() == {
+    assert plain(verdict) == {
         "ok": False,
         "first_bad": 7,
         "problem": "event 7 was altered: its content does not match its hash",

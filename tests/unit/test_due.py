@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from config import Rule
-from workflow.lifecycle.due import Due, add_days, after_event, due_in_state, is_working_day
+from states import Due, due_in_state
+from workflow.lifecycle.due import add_days, after_event, is_working_day
+from workflow.plain import plain
 
 RULE = Rule()
 WORKING = Rule(working_days=True)
@@ -97,8 +99,8 @@ def test_the_target_counts_only_while_being_implemented() -> None:
     assert due_in_state("monitored", None, None, D, date(2004, 1, 1)).target == date(2004, 1, 1)
 
 
-def test_due_as_dict_has_the_four_keys() -> None:
-    assert Due(update=D).as_dict() == {
+def test_due_as_json_has_the_four_keys() -> None:
+    assert plain(Due(update=D)) == {
         "response": None,
         "plan": None,
         "update": "2003-11-03",

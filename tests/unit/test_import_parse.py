@@ -46,7 +46,7 @@ def refused(path: Path) -> ImportFileError:
 
 
 def test_good_yaml_is_read(tmp_path: Path) -> None:
-    doc, _, _ = read_import_file(write(tmp_path, "in.yaml", GOOD_YAML))
+    doc, _ = read_import_file(write(tmp_path, "in.yaml", GOOD_YAML))
     rep = doc.reports[0]
     assert doc.people[0].email == "a.owner@example.org"
     assert rep.responding_bodies == ["MPS", "MPA"]
@@ -123,7 +123,7 @@ def test_csv_rows_group_into_reports(tmp_path: Path) -> None:
         + "botj,BOTJ,HMIC,inspection,2003-10-01,R1,Clear aims,3.1.5,,no\n"
         + "da-2001,District Audit,District Audit,audit,2001-12-14,R2,HMIC work,,,Non-statutory\n",
     )
-    doc, _, _ = read_import_file(path)
+    doc, _ = read_import_file(path)
     assert [(r.key, [x.ref for x in r.recommendations]) for r in doc.reports] == [
         ("da-2001", ["R1", "R2"]),
         ("botj", ["R1"]),

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from config import Rule
-from workflow.chasing.sweep import escalation_due, reminder_stage
+from workflow.chasing.escalations import escalation_due
+from workflow.chasing.reminders import reminder_stage
 
 RULE = Rule()  # remind 7 days before, escalate more than 7 days after
 WORKING = Rule(working_days=True, remind_before_days=5, grace_days=5)

@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, exists, select
 
+from states import Due, due_in_state
 from workflow.clock import parse_bound
 from workflow.errors import UnknownReport
-from workflow.lifecycle.due import Due, due_in_state
 from workflow.store.tables import audit_event, report
 
 _t = audit_event.c
@@ -38,16 +38,6 @@ class StateAt:
     owner: str | None
     degree: str
     due: Due
-
-    def as_dict(self) -> dict[str, Any]:
-        """The shape `rectrack audit as-of --json` prints: `due` as `rec show` prints it."""
-        return {
-            "id": self.id,
-            "state": self.state,
-            "owner": self.owner,
-            "degree": self.degree,
-            "due": self.due.as_dict(),
-        }
 
 
 class _Fold:

@@ -22,7 +22,8 @@ from sqlalchemy import Connection
 
 from workflow.audit.asof import StateAt, iter_as_of, report_as_of
 from workflow.audit.query import AuditQuery, events_select
-from workflow.audit.trail import instant_text
+from workflow.clock import instant_text
+from workflow.plain import plain
 
 Format = Literal["csv", "jsonl"]
 FORMATS: tuple[Format, ...] = ("csv", "jsonl")
@@ -74,7 +75,7 @@ def export_as_of(
     states: Iterable[StateAt] = (
         report_as_of(conn, at, report_key) if report_key is not None else iter_as_of(conn, at)
     )
-    return _write(out, fmt, SNAPSHOT_FIELDS, (s.as_dict() for s in states), flat=_flat_snapshot)
+    return _write(out, fmt, SNAPSHOT_FIELDS, (plain(s) for s in states), flat=_flat_snapshot)
 
 
 def _flat_snapshot(row: dict[str, Any]) -> dict[str, Any]:

@@ -9,19 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, insert, select
 
-from workflow.store.engine import advisory_lock_sql
+from workflow.clock import instant_text
+from workflow.store.dialect import lock_chain
 from workflow.store.prepared import Prepared
 from workflow.store.tables import audit_event
 
 GENESIS = "0" * 64
-# Serialises appends on PostgreSQL (SQLite's BEGIN IMMEDIATE already does): the chain is a line.
-_CHAIN_LOCK = Prepared(text(advisory_lock_sql("audit")))
 HEAD = Prepared(
     select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
 )
@@ -50,10 +49,6 @@ _CANONICAL = _ENCODER.encode
 def canonical(value: Any) -> str:
     """The one JSON spelling of `value` that is stored and hashed."""
     return _CANONICAL(value)
-
-
-def instant_text(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def event_hash(row: Mapping[str, Any]) -> str:
@@ -139,8 +134,7 @@ class AuditWriter:
     def flush(self) -> None:
         if not self._rows:
             return
-        if self._conn.dialect.name == "postgresql":
-            _CHAIN_LOCK.first(self._conn)
+        lock_chain(self._conn)  # the chain is a line: one transaction appends at a time
         head = HEAD.first(self._conn)
         seq, prev = (head[0], head[1]) if head else (0, GENESIS)
         for row in self._rows:

@@ -20,14 +20,16 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, String, select, type_coerce
 
-from workflow.audit.trail import GENESIS, content_hash, instant_text
+from workflow.audit.trail import GENESIS, content_hash
+from workflow.clock import instant_text
 from workflow.errors import BadInput
+from workflow.plain import OMIT_DEFAULT
 from workflow.store.tables import audit_event
 
 _t = audit_event.c
@@ -80,21 +82,21 @@ def parse_anchor(text: str) -> Anchor:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The outcome of a walk: how many events were sound, and the first bad one if any."""
+    """The outcome of a walk: the trail is intact, with so many events, or broken at the first
+    bad event, for a reason."""
 
-    events: int
-    first_bad: int | None = None
-    problem: str | None = None
+    events: int | None = field(default=None, metadata=OMIT_DEFAULT)
+    ok: bool = True
+    first_bad: int | None = field(default=None, metadata=OMIT_DEFAULT)
+    problem: str | None = field(default=None, metadata=OMIT_DEFAULT)
 
-    @property
-    def ok(self) -> bool:
-        return self.first_bad is None
+    @classmethod
+    def intact(cls, events: int) -> Verdict:
+        return cls(events)
 
-    def as_dict(self) -> dict[str, Any]:
-        """The shape `rectrack audit verify --json` prints."""
-        if self.ok:
-            return {"events": self.events, "ok": True}
-        return {"ok": False, "first_bad": self.first_bad, "problem": self.problem}
+    @classmethod
+    def broken(cls, first_bad: int, problem: str) -> Verdict:
+        return cls(None, False, first_bad, problem)
 
 
 def verify_chain(conn: Connection, anchors: Iterable[Anchor] = ()) -> Verdict:
@@ -129,12 +131,11 @@ def check_chain(rows: Iterable[ChainRow], anchors: Iterable[Anchor] = ()) -> Ver
         if seq != expected:
             return _gap(expected, seq)
         if content_hash(*row[:11]) != stored:
-            return Verdict(expected - 1, *_altered(row))
+            return Verdict.broken(*_altered(row))
         if stored_prev != prev:
-            return Verdict(expected - 1, *_unlinked(seq, stored_prev, recent))
+            return Verdict.broken(*_unlinked(seq, stored_prev, recent))
         if pinned.get(seq, stored) != stored:
-            return Verdict(
-                expected - 1,
+            return Verdict.broken(
                 seq,
                 f"event {seq} does not match the anchor (its hash is {stored[:12]}…, the "
                 f"anchor says {pinned[seq][:12]}…): the chain was rewritten at or before it",
@@ -147,13 +148,12 @@ def check_chain(rows: Iterable[ChainRow], anchors: Iterable[Anchor] = ()) -> Ver
     last = expected - 1
     beyond = max((i for i in pinned if i > last), default=None)
     if beyond is not None:
-        return Verdict(
-            last,
+        return Verdict.broken(
             last + 1,
             f"the trail ends at event {last}, but an anchor names event {beyond}: "
             f"{_span(last + 1, beyond)} deleted",
         )
-    return Verdict(last)
+    return Verdict.intact(last)
 
 
 def _span(first: int, last: int) -> str:
@@ -162,13 +162,13 @@ def _span(first: int, last: int) -> str:
 
 def _gap(expected: int, seq: int) -> Verdict:
     if seq < expected:  # ids are unique and walked in order: only a number below 1 can do this
-        return Verdict(expected - 1, seq, f"event {seq} is numbered outside the chain")
+        return Verdict.broken(seq, f"event {seq} is numbered outside the chain")
     where = (
         f"the chain goes from event {expected - 1} to event {seq}"
         if expected > 1
         else (f"the chain starts at event {seq}")
     )
-    return Verdict(expected - 1, expected, f"{_span(expected, seq - 1)} deleted: {where}")
+    return Verdict.broken(expected, f"{_span(expected, seq - 1)} deleted: {where}")
 
 
 def _altered(row: ChainRow) -> tuple[int, str]:

@@ -1,22 +1,180 @@
-"""Escalations: raised by the sweep for missed dates, or by the ILAU by hand."""
+"""Escalations: raised by the sweep when a date is missed past its grace period, or by the
+ILAU by hand; cleared once their cause is cured. The committee's members hear of each."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, literal, or_, select, update
 
-from states import Case, Request
-from workflow.chasing.sweep import board_mails, escalation_view
-from workflow.clock import iso
-from workflow.lifecycle.transition import Effect, Loaded, Outcome, transition
-from workflow.mail.outbox import enqueue
-from workflow.store.tables import escalation, recommendation
+from config import Rule
+from states import FINAL, MISSED, Case, Request
+from workflow.chasing.candidates import Obligation, Policy
+from workflow.directory.people import recipients_with_role
+from workflow.lifecycle.due import add_days
+from workflow.lifecycle.transition import Effect, Loaded, Outcome, fire_event
+from workflow.mail.compose import EscalationNotice, escalation_digest
+from workflow.mail.outbox import Mail, enqueue
+from workflow.store.dialect import insert_ignoring_duplicates
+from workflow.store.tables import escalation, person, recommendation
 from workflow.store.uow import Tx, UnitOfWork
+
+SWEEPER = "system:sweep"
+# What clears an escalation for a missed date, in words.
+CURED = {
+    "missed_response": "response recorded",
+    "missed_plan": "implementation plan agreed",
+    "missed_update": "progress update received",
+    "missed_target": "target met or revised",
+}
+
+
+def escalation_due(due: date, today: date, rule: Rule) -> bool:
+    """Whether a date is more than `grace_days` past, and so goes to the committee."""
+    return add_days(due, rule.grace_days, rule.working_days) < today
+
+
+def raise_escalations(tx: Tx, owed: list[Obligation], policy: Policy) -> list[EscalationNotice]:
+    """Escalate every deadline past its grace period, once each, where the machine lets
+    `escalate` fire; each with an audit event. Actions are reminded, never escalated."""
+    rows, by_key = [], {}
+    for item in owed:
+        if item.kind == "action" or item.state not in policy.escalate:
+            continue
+        if not escalation_due(item.due, tx.today, item.rule):
+            continue
+        by_key[(item.rec_id, item.key)] = item
+        rows.append(
+            {
+                "rec_id": item.rec_id,
+                "reason": MISSED[item.kind],
+                "key": item.key,
+                "due_date": item.due,
+                "committee": item.rule.escalate_to,
+                "raised_at": tx.now,
+                "raised_by": SWEEPER,
+            }
+        )
+    if not rows:
+        return []
+    stmt = insert_ignoring_duplicates(tx.conn, escalation, ["rec_id", "key"])
+    new = tx.conn.execute(stmt.returning(escalation.c.rec_id, escalation.c.key), rows).all()
+    raised = []
+    for rec_id, key in sorted(new):  # by recommendation (creation order: R2 before R10)
+        item = by_key[(rec_id, key)]
+        reason, committee = MISSED[item.kind], item.rule.escalate_to
+        raised.append(EscalationNotice(item.rec, item.subject, reason, item.due, committee, None))
+        tx.audit.append(
+            actor=SWEEPER,
+            event="escalate",
+            rec=item.rec,
+            report=item.rec.split("/")[0],
+            from_state=item.state,
+            to_state=item.state,
+            note=f"{reason} (due {item.due})",
+            changes={"escalation": {"reason": reason, "due": item.due, "committee": committee}},
+        )
+    return raised
+
+
+def clear_cured(tx: Tx, policy: Policy) -> list[str]:
+    """Close, in one UPDATE, every open escalation whose cause is cured, each with an audit
+    event; returns their recommendations in creation order."""
+    e, r = escalation.c, recommendation.c
+    why = case(
+        (r.state.in_(sorted(FINAL)), literal("recommendation ") + r.state),
+        (
+            e.reason == "manual",
+            case((r.state_changed_at > e.raised_at, "state moved on to " + r.state)),
+        ),
+        (
+            (e.reason == "missed_response") & r.response_due.is_distinct_from(e.due_date),
+            CURED["missed_response"],
+        ),
+        (
+            (e.reason == "missed_plan") & r.plan_due.is_distinct_from(e.due_date),
+            CURED["missed_plan"],
+        ),
+        (
+            (e.reason == "missed_update") & r.update_due.is_distinct_from(e.due_date),
+            CURED["missed_update"],
+        ),
+        (
+            (e.reason == "missed_target")
+            & or_(
+                r.target_date.is_distinct_from(e.due_date),
+                r.state.not_in(sorted(policy.running["target"])),
+            ),
+            CURED["missed_target"],
+        ),
+    )
+    cleared = tx.conn.execute(
+        update(escalation)
+        .where(e.rec_id == r.id, e.cleared_at.is_(None), why.is_not(None))
+        .values(cleared_at=tx.now, cleared_by=SWEEPER, clear_note=why)
+        .returning(e.id, e.rec_id, e.reason, e.due_date, e.clear_note)
+    ).all()
+    if not cleared:
+        return []
+    recs = dict(
+        (i, (code, state))
+        for i, code, state in tx.conn.execute(
+            select(r.id, r.code, r.state).where(r.id.in_({row.rec_id for row in cleared}))
+        )
+    )
+    codes = []
+    for row in sorted(cleared, key=lambda c: (c.rec_id, c.id)):
+        code, state = recs[row.rec_id]
+        tx.audit.append(
+            actor=SWEEPER,
+            event="escalation.clear",
+            rec=code,
+            report=code.split("/")[0],
+            from_state=state,
+            to_state=state,
+            note=row.clear_note,
+            changes={"escalation": {"reason": row.reason, "due": row.due_date}},
+        )
+        codes.append(code)
+    return codes
+
+
+def _with_owners(tx: Tx, raised: list[EscalationNotice]) -> list[EscalationNotice]:
+    r = recommendation.c
+    owners = {
+        code: (email, group)
+        for code, email, group in tx.conn.execute(
+            select(r.code, person.c.email, person.c.group_name)
+            .join(person, person.c.id == r.owner_id)
+            .where(r.code.in_({e.rec for e in raised}))
+        )
+    }
+    return [
+        replace(
+            e, owner=owners.get(e.rec, (None, None))[0], group=owners.get(e.rec, (None, None))[1]
+        )
+        for e in raised
+    ]
+
+
+def board_mails(tx: Tx, raised: list[EscalationNotice]) -> list[Mail]:
+    """One message per board member per committee, listing its new escalations."""
+    if not raised:
+        return []
+    by_committee: dict[str, list[EscalationNotice]] = defaultdict(list)
+    for e in _with_owners(tx, raised):
+        by_committee[e.committee].append(e)
+    return [
+        escalation_digest(email, name, committee, items, tx.today)
+        for committee, items in sorted(by_committee.items())
+        for email, name in recipients_with_role(tx.conn, "board")
+    ]
 
 
 def escalate(
-    uow: UnitOfWork, code: str, actor: str, reason: str, expected_version: int | None = None
+    uow: UnitOfWork, code: str, actor: str, *, reason: str, expected_version: int | None = None
 ) -> Outcome:
     """Raise a recommendation to the committee by hand (ILAU only); the board hears at once."""
 
@@ -42,27 +200,35 @@ def escalate(
         subject = tx.conn.execute(
             select(recommendation.c.subject).where(recommendation.c.id == rec.id)
         ).scalar()
-        enqueue(
-            tx,
-            board_mails(
-                tx, [escalation_view(rec.code, subject, "manual", None, rule.escalate_to, reason)]
-            ),
-        )
+        notice = EscalationNotice(rec.code, subject, "manual", None, rule.escalate_to, reason)
+        enqueue(tx, board_mails(tx, [notice]))
         return Effect(details={"escalation": {"reason": "manual", "committee": rule.escalate_to}})
 
-    with uow.write() as tx:
-        return transition(
-            tx,
-            code,
-            "escalate",
-            actor,
-            expected_version=expected_version,
-            apply=store,
-            reason=reason,
-        )
+    return fire_event(
+        uow, code, "escalate", actor, expected_version=expected_version, apply=store, reason=reason
+    )
 
 
-def list_escalations(uow: UnitOfWork, open_only: bool = False) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class EscalationRecord:
+    """An escalation as listed: why, to whom, when raised and, once cured, when cleared."""
+
+    id: int
+    rec: str
+    reason: str
+    due: date | None
+    committee: str
+    raised_at: datetime
+    raised_by: str
+    note: str | None
+    open: bool
+    cleared_at: datetime | None
+    cleared_by: str | None
+    clear_note: str | None
+
+
+def list_escalations(uow: UnitOfWork, *, open_only: bool = False) -> list[EscalationRecord]:
+    """Escalations, oldest first; with `open_only`, those not yet cleared."""
     e, r = escalation.c, recommendation.c
     stmt = (
         select(
@@ -74,6 +240,7 @@ def list_escalations(uow: UnitOfWork, open_only: bool = False) -> list[dict[str,
             e.raised_at,
             e.raised_by,
             e.note,
+            e.cleared_at.is_(None),
             e.cleared_at,
             e.cleared_by,
             e.clear_note,
@@ -84,20 +251,4 @@ def list_escalations(uow: UnitOfWork, open_only: bool = False) -> list[dict[str,
     if open_only:
         stmt = stmt.where(e.cleared_at.is_(None))
     with uow.read() as tx:
-        return [
-            {
-                "id": row.id,
-                "rec": row.code,
-                "reason": row.reason,
-                "due": row.due_date.isoformat() if row.due_date else None,
-                "committee": row.committee,
-                "raised_at": iso(row.raised_at),
-                "raised_by": row.raised_by,
-                "note": row.note,
-                "open": row.cleared_at is None,
-                "cleared_at": iso(row.cleared_at),
-                "cleared_by": row.cleared_by,
-                "clear_note": row.clear_note,
-            }
-            for row in tx.conn.execute(stmt)
-        ]
+        return [EscalationRecord(*row) for row in tx.conn.execute(stmt)]

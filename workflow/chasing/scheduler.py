@@ -1,17 +1,21 @@
-"""The scheduler: APScheduler runs the sweep and the outbox sender on their schedules.
+"""The scheduler: APScheduler runs rectrack's jobs (the sweep, agendas, the outbox sender).
 
 Jobs live in a memory job store, registered at start with fixed ids; the durable state is
 in rectrack's own tables, and the database coordinates several schedulers: the sweep takes a
 PostgreSQL advisory lock (a second scheduler's sweep steps aside) and senders claim outbox
-rows with FOR UPDATE SKIP LOCKED. A memory store replays nothing missed while down, so both
-jobs run once at start-up; the sweep is idempotent and catches up without flooding.
+rows with FOR UPDATE SKIP LOCKED. A memory store replays nothing missed while down, so every
+job runs once at start-up; the sweep is idempotent and catches up without flooding.
+
+The jobs themselves are passed in (see `workflow.cli.scheduling`): this module knows when
+and how to run work, not what the work is.
 """
 
 from __future__ import annotations
 
 import signal
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,55 +27,40 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from workflow.bootstrap import App
-from workflow.chasing.sweep import sweep
-from workflow.mail.outbox import deliver
-from workflow.reporting.agenda import generate_due_agendas
+from config import SchedulerSettings
 
 log = structlog.get_logger("rectrack.scheduler")
 
 
-def _job(app: App, name: str, work: Callable[[App], dict[str, Any]]) -> Callable[[], None]:
-    def run() -> None:
-        # Pooled threads keep context from their previous job: start clean every time.
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(job=name, run=uuid.uuid4().hex[:8])
-        try:
-            log.info("job finished", **work(app))
-        except Exception:  # a failed run must not stop the scheduler; the next one retries
-            log.exception("job failed")
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Work to run on a cron schedule (`cron`) or every so many seconds (`every_seconds`);
+    what it returns is logged when it finishes."""
 
-    return run
+    name: str
+    work: Callable[[], Mapping[str, Any]]
+    cron: str | None = None
+    every_seconds: int | None = None
 
 
-def run_sweep(app: App) -> dict[str, Any]:
-    with app.uow() as uow:
-        result = sweep(uow)
-    return {
-        "reminders": len(result.reminders),
-        "escalations": len(result.escalations),
-        "cleared": len(result.cleared),
-        "messages": result.messages,
-        "skipped": result.skipped,
-    }
+def run_once(job: Job) -> bool:
+    """Run a job now, logging how it went; False if it failed (the next run retries)."""
+    # Pooled threads keep context from their previous job: start clean every time.
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(job=job.name, run=uuid.uuid4().hex[:8])
+    try:
+        log.info("job finished", **job.work())
+    except Exception:  # a failed run must not stop the scheduler
+        log.exception("job failed")
+        return False
+    return True
 
 
-def run_sender(app: App) -> dict[str, Any]:
-    with app.uow() as uow:
-        return deliver(uow, app.settings.mail).as_dict()
-
-
-def run_agendas(app: App) -> dict[str, Any]:
-    with app.uow() as uow:
-        done = generate_due_agendas(
-            uow, app.settings.scheduler.agenda_days_before, app.settings.timezone
-        )
-    return {"agendas": [f"{a.committee.name} {a.meeting}" for a in done]}
-
-
-def build_scheduler(app: App) -> BlockingScheduler:
-    settings = app.settings.scheduler
-    zone = ZoneInfo(app.settings.timezone)
+def build_scheduler(
+    jobs: list[Job], settings: SchedulerSettings, timezone: str
+) -> BlockingScheduler:
+    """A scheduler holding `jobs` in memory, with coalescing and a generous misfire grace."""
+    zone = ZoneInfo(timezone)
     scheduler = BlockingScheduler(
         jobstores={"default": MemoryJobStore()},
         executors={"default": ThreadPoolExecutor(2)},
@@ -82,35 +71,27 @@ def build_scheduler(app: App) -> BlockingScheduler:
         },
         timezone=zone,
     )
-    scheduler.add_job(
-        _job(app, "sweep", run_sweep),
-        CronTrigger.from_crontab(settings.sweep_cron, timezone=zone),
-        id="sweep",
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        _job(app, "agenda", run_agendas),
-        CronTrigger.from_crontab(settings.sweep_cron, timezone=zone),
-        id="agenda",
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        _job(app, "send", run_sender),
-        IntervalTrigger(seconds=settings.send_every_seconds, timezone=zone),
-        id="send",
-        replace_existing=True,
-    )
+    for job in jobs:
+        trigger = (
+            CronTrigger.from_crontab(job.cron, timezone=zone)
+            if job.cron is not None
+            else IntervalTrigger(seconds=job.every_seconds or 60, timezone=zone)
+        )
+        scheduler.add_job(run_once, trigger, args=[job], id=job.name, replace_existing=True)
     return scheduler
 
 
-def run_scheduler(app: App, once: bool = False) -> None:
-    """Catch up (one sweep, one send), then run until SIGTERM or SIGINT (unless `once`)."""
-    scheduler = build_scheduler(app)  # first, so that a bad cron setting fails at once
-    _job(app, "sweep", run_sweep)()
-    _job(app, "agenda", run_agendas)()
-    _job(app, "send", run_sender)()
+def run_scheduler(
+    jobs: list[Job], settings: SchedulerSettings, timezone: str, once: bool = False
+) -> bool:
+    """Catch up (every job once), then run until SIGTERM or SIGINT, unless `once`.
+
+    Returns whether every catch-up run succeeded.
+    """
+    scheduler = build_scheduler(jobs, settings, timezone)  # first: a bad cron fails at once
+    caught_up = all([run_once(job) for job in jobs])
     if once:
-        return
+        return caught_up
 
     def stop(signum: int, frame: FrameType | None) -> None:
         log.info("stopping", signal=signal.Signals(signum).name)
@@ -120,8 +101,9 @@ def run_scheduler(app: App, once: bool = False) -> None:
     signal.signal(signal.SIGINT, stop)
     log.info(
         "scheduler started",
-        sweep=app.settings.scheduler.sweep_cron,
-        send_every_seconds=app.settings.scheduler.send_every_seconds,
+        sweep=settings.sweep_cron,
+        send_every_seconds=settings.send_every_seconds,
     )
     scheduler.start()
     log.info("scheduler stopped")
+    return caught_up

@@ -16,16 +16,14 @@ import click
 from workflow.audit.asof import as_of, as_of_instant
 from workflow.audit.export import FORMATS, Format, export_as_of, export_events
 from workflow.audit.query import AuditQuery, chain_head, find_events
-from workflow.audit.trail import instant_text
 from workflow.audit.verify import parse_anchor, verify_chain
 from workflow.bootstrap import App
 from workflow.cli.app import cli, json_option
+from workflow.cli.exits import TAMPERED
 from workflow.cli.output import emit_json, shorten, table
-from workflow.clock import parse_bound
+from workflow.clock import instant_text, parse_bound
 from workflow.errors import BadInput
 
-# The exit code of a trail that fails verification (0-4 are taken, see workflow.cli.main).
-TAMPERED = 5
 _QUERY = "rectrack.audit.query"
 
 
@@ -136,7 +134,7 @@ def audit_as_of(ctx: click.Context, when: str, report_key: str | None, as_json: 
     with app.uow() as uow, uow.read() as tx:
         states = as_of(tx.conn, at, report_key)
     if as_json:
-        emit_json([s.as_dict() for s in states])
+        emit_json(states)
         return
     table(
         [(s.id, s.state, s.owner, s.degree, s.due.next) for s in states],
@@ -162,7 +160,7 @@ def audit_verify(ctx: click.Context, anchors: tuple[str, ...], as_json: bool) ->
     with app.uow() as uow, uow.read() as tx:
         verdict = verify_chain(tx.conn, pinned)
     if as_json:
-        emit_json(verdict.as_dict())
+        emit_json(verdict)
     elif verdict.ok:
         anchored = f", {len(pinned)} anchor(s) matched" if pinned else ""
         click.echo(f"ok: {verdict.events} events, the chain is intact{anchored}")

@@ -44,9 +44,9 @@ def import_(app: App, file: Path, actor: str, as_json: bool) -> None:
     from workflow.intake.load import import_file  # pydantic and YAML load only when importing
 
     with app.uow() as uow:
-        summary = import_file(uow, file, actor)
+        summary = import_file(uow, file, actor=actor)
     if as_json:
-        emit_json(summary.as_dict())
+        emit_json(summary)
     else:
         click.echo(
             f"imported {summary.reports} report(s), {summary.recommendations} "
@@ -84,9 +84,9 @@ def people_add(
 ) -> None:
     """Register a person."""
     with app.uow() as uow:
-        added = add_person(uow, email, name, list(roles), group, actor)
+        added = add_person(uow, email, name=name, roles=list(roles), group=group, actor=actor)
     if as_json:
-        emit_json(added.as_dict())
+        emit_json(added)
     else:
         click.echo(f"added {added.email} ({', '.join(added.roles)})")
 
@@ -99,7 +99,7 @@ def people_list(app: App, as_json: bool) -> None:
     with app.uow() as uow:
         found = list_people(uow)
     if as_json:
-        emit_json([p.as_dict() for p in found])
+        emit_json(found)
     else:
         table(
             [
@@ -117,7 +117,7 @@ def people_list(app: App, as_json: bool) -> None:
 def people_deactivate(app: App, email: str, actor: str) -> None:
     """Mark someone as gone: they can no longer act or be given recommendations."""
     with app.uow() as uow:
-        found = set_active(uow, email, False, actor)
+        found = set_active(uow, email, active=False, actor=actor)
     click.echo(f"{found.email} is inactive")
 
 
@@ -139,13 +139,13 @@ def report_list(app: App, as_json: bool) -> None:
         table(
             [
                 (
-                    r["key"],
-                    r["published"],
-                    r["body"],
-                    r["kind"],
-                    r["recommendations"],
-                    r["open"],
-                    shorten(r["title"], 50),
+                    r.key,
+                    r.published,
+                    r.body,
+                    r.kind,
+                    r.recommendations,
+                    r.open,
+                    shorten(r.title, 50),
                 )
                 for r in found
             ],

@@ -86,9 +86,17 @@ def committee_add(
 ) -> None:
     """Register a committee."""
     with app.uow() as uow:
-        added = add_committee(uow, name, cadence, secretary, kind, members, actor)
+        added = add_committee(
+            uow,
+            name,
+            cadence=cadence,
+            secretary=secretary,
+            kind=kind,
+            members=members,
+            actor=actor,
+        )
     if as_json:
-        emit_json(added.as_dict())
+        emit_json(added)
     else:
         click.echo(f"added {added.name} ({added.kind}, meets {added.cadence})")
 
@@ -101,7 +109,7 @@ def committee_list(app: App, as_json: bool) -> None:
     with app.uow() as uow:
         found = list_committees(uow)
     if as_json:
-        emit_json([c.as_dict() for c in found])
+        emit_json(found)
     else:
         table(
             [(c.name, c.kind, c.cadence, c.secretary, len(c.members)) for c in found],
@@ -122,7 +130,7 @@ def meeting() -> None:
 def meeting_add(app: App, committee_name: str, day: str, actor: str) -> None:
     """Add a meeting on a date."""
     with app.uow() as uow:
-        add_meeting(uow, committee_name, _date(day), actor)
+        add_meeting(uow, committee_name, _date(day), actor=actor)
     click.echo(f"{committee_name} meets on {day}")
 
 
@@ -180,7 +188,7 @@ def agenda_command(
         agenda = generate_agenda(uow, committee_name, _date(day) if day else None, tz)
         doc = committee_report(uow, agenda, number, tz) if (out or not as_json) else None
     if as_json:
-        emit_json(agenda.as_dict())
+        emit_json(agenda.summary)
     if doc is not None:
         _emit(doc, fmt, out)
 

@@ -20,27 +20,15 @@ from workflow.cli import (  # noqa: F401 - registers the commands
     audit,
     commands,
     committees,
+    events,
     recs,
     scheduling,
 )
 from workflow.cli.app import cli
-from workflow.errors import BadInput, Conflict, RectrackError
-
-EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
-    (Conflict, 4),
-    (Refused, 3),
-    (BadInput, 2),
-    (ConfigError, 2),
-)
+from workflow.cli.exits import FAILED, exit_code
+from workflow.errors import RectrackError
 
 log = structlog.get_logger("rectrack.cli")
-
-
-def exit_code(exc: BaseException) -> int:
-    for kind, code in EXIT_CODES:
-        if isinstance(exc, kind):
-            return code
-    return 1
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -56,7 +44,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except click.Abort:
         click.echo("error: aborted", err=True)
-        return 1
+        return FAILED
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
@@ -65,11 +53,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exit_code(exc)
     except OperationalError as exc:
         click.echo(f"error: database unavailable: {_first_line(exc)}", err=True)
-        return 1
+        return FAILED
     except DBAPIError as exc:
         log.exception("database error")
         click.echo(f"error: database error: {_first_line(exc)}", err=True)
-        return 1
+        return FAILED
 
 
 def _first_line(exc: DBAPIError) -> str:

@@ -8,9 +8,12 @@ from typing import Any
 
 import click
 
+from workflow.plain import plain
+
 
 def emit_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    """Print a read model (or plain data) as JSON: the one way every `--json` prints."""
+    click.echo(json.dumps(plain(value), indent=2, ensure_ascii=False))
 
 
 def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:

@@ -1,16 +1,19 @@
-"""Commands of the chasing machinery: sweep, escalate, escalations, outbox, scheduler."""
+"""Commands of the chasing machinery: sweep, escalations, outbox, scheduler."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import click
 
 from config.logging import configure_logging
 from workflow.bootstrap import App
-from workflow.chasing.escalations import escalate, list_escalations
-from workflow.chasing.sweep import sweep
+from workflow.chasing.escalations import list_escalations
+from workflow.chasing.sweep import SweepResult, sweep
 from workflow.cli.app import cli, json_option, pass_app
+from workflow.cli.exits import FAILED
 from workflow.cli.output import emit_json, shorten, table
-from workflow.cli.recs import event_command
 from workflow.mail.outbox import deliver, list_outbox
 
 
@@ -23,19 +26,19 @@ def sweep_command(app: App, dry_run: bool, as_json: bool) -> None:
     with app.uow() as uow:
         result = sweep(uow, dry_run=dry_run)
     if as_json:
-        emit_json(result.as_dict())
-        return
-    if result.skipped:
+        emit_json(result)
+    elif result.skipped:
         click.echo("another sweep is running: nothing done")
-        return
-    prefix = "would send" if dry_run else "sent"
+    else:
+        _print_sweep(result, "would send" if dry_run else "sent")
+
+
+def _print_sweep(result: SweepResult, prefix: str) -> None:
     for r in result.reminders:
-        what = f"action {r['action']}" if "action" in r else r["kind"]
-        click.echo(
-            f"reminder  {r['rec']:<20} {what:<10} due {r['due']} ({r['stage']}) -> {r['to']}"
-        )
+        what = f"action {r.action}" if r.action is not None else r.kind
+        click.echo(f"reminder  {r.rec:<20} {what:<10} due {r.due} ({r.stage}) -> {r.to}")
     for e in result.escalations:
-        click.echo(f"escalated {e['rec']:<20} {e['reason']} -> {e['committee']}")
+        click.echo(f"escalated {e.rec:<20} {e.reason} -> {e.committee}")
     for code in result.cleared:
         click.echo(f"cleared   {code}")
     for code in result.unowned:
@@ -46,19 +49,6 @@ def sweep_command(app: App, dry_run: bool, as_json: bool) -> None:
     )
 
 
-@event_command("escalate", click.option("--reason", required=True, metavar="T"), group=cli)
-def escalate_command(
-    app: App, rec_id: str, actor: str, reason: str, expected_version: int | None, as_json: bool
-) -> None:
-    """Escalate a recommendation to the Performance Board by hand (ILAU only)."""
-    with app.uow() as uow:
-        outcome = escalate(uow, rec_id, actor, reason, expected_version)
-    if as_json:
-        emit_json(outcome.as_dict())
-    else:
-        click.echo(f"{outcome.rec}: escalated (version {outcome.version})")
-
-
 @cli.command("escalations")
 @click.option("--open", "open_only", is_flag=True, help="Only those not yet cleared.")
 @json_option
@@ -66,20 +56,20 @@ def escalate_command(
 def escalations_command(app: App, open_only: bool, as_json: bool) -> None:
     """Escalations, oldest first."""
     with app.uow() as uow:
-        found = list_escalations(uow, open_only)
+        found = list_escalations(uow, open_only=open_only)
     if as_json:
         emit_json(found)
         return
     table(
         [
             (
-                e["id"],
-                e["rec"],
-                e["reason"],
-                e["due"],
-                e["raised_at"][:10],
-                "open" if e["open"] else f"cleared {e['cleared_at'][:10]}",
-                shorten(e["clear_note"] or e["note"], 40),
+                e.id,
+                e.rec,
+                e.reason,
+                e.due,
+                e.raised_at.date(),
+                "open" if e.cleared_at is None else f"cleared {e.cleared_at.date()}",
+                shorten(e.clear_note or e.note, 40),
             )
             for e in found
         ],
@@ -99,12 +89,12 @@ def outbox() -> None:
 def outbox_list(app: App, status: str | None, as_json: bool) -> None:
     """Messages in the outbox."""
     with app.uow() as uow:
-        found = list_outbox(uow, status)
+        found = list_outbox(uow, status=status)
     if as_json:
         emit_json(found)
         return
     table(
-        [(m["id"], m["status"], m["attempts"], m["to"], shorten(m["subject"], 60)) for m in found],
+        [(m.id, m.status, m.attempts, m.to, shorten(m.subject, 60)) for m in found],
         ["#", "STATUS", "TRIES", "TO", "SUBJECT"],
     )
 
@@ -118,18 +108,55 @@ def outbox_send(app: App, limit: int, as_json: bool) -> None:
     with app.uow() as uow:
         report = deliver(uow, app.settings.mail, limit)
     if as_json:
-        emit_json(report.as_dict())
+        emit_json(report)
     else:
         click.echo(f"sent {report.sent}, failed {report.failed}, pending {report.pending}")
 
 
-@cli.command("scheduler")
-@click.option("--once", is_flag=True, help="Run the sweep and the sender once, then exit.")
-@pass_app
-def scheduler_command(app: App, once: bool) -> None:
-    """Run the sweep and the outbox sender on their schedules until stopped."""
-    from workflow.chasing.scheduler import run_scheduler  # APScheduler loads only for this command
+def _sweep_job(app: App) -> Mapping[str, Any]:
+    with app.uow() as uow:
+        result = sweep(uow)
+    return {
+        "reminders": len(result.reminders),
+        "escalations": len(result.escalations),
+        "cleared": len(result.cleared),
+        "messages": result.messages,
+        "skipped": result.skipped,
+    }
 
+
+def _agenda_job(app: App) -> Mapping[str, Any]:
+    from workflow.reporting.agenda import generate_due_agendas
+
+    with app.uow() as uow:
+        done = generate_due_agendas(
+            uow, app.settings.scheduler.agenda_days_before, app.settings.timezone
+        )
+    return {"agendas": [f"{a.committee.name} {a.meeting}" for a in done]}
+
+
+def _send_job(app: App) -> Mapping[str, Any]:
+    with app.uow() as uow:
+        report = deliver(uow, app.settings.mail)
+    return {"sent": report.sent, "failed": report.failed, "pending": report.pending}
+
+
+@cli.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once, then exit (1 if one failed).")
+@click.pass_context
+def scheduler_command(ctx: click.Context, once: bool) -> None:
+    """Run the sweep, the agendas and the outbox sender on their schedules until stopped."""
+    # APScheduler, and the papers' libraries, load only for this command.
+    from workflow.chasing.scheduler import Job, run_scheduler
+
+    app: App = ctx.obj
     configure_logging(app.settings.log_level or "INFO")  # a service: say what it does
     app.uow()  # fail now, not in a job, if the database is not initialised
-    run_scheduler(app, once)
+    settings = app.settings.scheduler
+    jobs = [
+        Job("sweep", lambda: _sweep_job(app), cron=settings.sweep_cron),
+        Job("agenda", lambda: _agenda_job(app), cron=settings.sweep_cron),
+        Job("send", lambda: _send_job(app), every_seconds=settings.send_every_seconds),
+    ]
+    if not run_scheduler(jobs, settings, app.settings.timezone, once) and once:
+        ctx.exit(FAILED)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, func, insert, select
 
 from workflow.directory.people import get_person
-from workflow.errors import AlreadyExists, BadInput
+from workflow.errors import AlreadyExists, BadInput, UnknownCommittee
+from workflow.plain import INTERNAL
 from workflow.store.tables import (
     CADENCES,
     COMMITTEE_KINDS,
@@ -32,27 +33,16 @@ STEP = {
 
 @dataclass(frozen=True, slots=True)
 class Committee:
-    id: int
+    """A committee that hears about recommendations: its kind, how often it meets, who
+    serves it as secretary, who sits on it."""
+
     name: str
     kind: str
     cadence: str
     secretary: str | None
-    secretary_name: str | None
     members: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "cadence": self.cadence,
-            "secretary": self.secretary,
-            "members": list(self.members),
-        }
-
-
-class UnknownCommittee(BadInput):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"no committee {name!r}")
+    secretary_name: str | None = field(metadata=INTERNAL)
+    id: int = field(metadata=INTERNAL)
 
 
 def get_committee(conn: Connection, name: str) -> Committee:
@@ -72,12 +62,13 @@ def get_committee(conn: Connection, name: str) -> Committee:
             .order_by(person.c.email)
         ).scalars()
     )
-    return Committee(row.id, row.name, row.kind, row.cadence, row.email, row.sec, members)
+    return Committee(row.name, row.kind, row.cadence, row.email, members, row.sec, row.id)
 
 
 def add_committee(
     uow: UnitOfWork,
     name: str,
+    *,
     cadence: str,
     secretary: str | None = None,
     kind: str | None = None,
@@ -144,7 +135,8 @@ def insert_meeting(tx: Tx, com: Committee, day: date, actor: str) -> bool:
     return True
 
 
-def add_meeting(uow: UnitOfWork, name: str, day: date, actor: str = "system") -> None:
+def add_meeting(uow: UnitOfWork, name: str, day: date, *, actor: str = "system") -> None:
+    """Add a meeting of committee `name` on `day`; refused if it already meets then."""
     with uow.write() as tx:
         com = get_committee(tx.conn, name)
         if not insert_meeting(tx, com, day, actor):
@@ -159,7 +151,7 @@ def meetings(conn: Connection, com: Committee) -> list[date]:
     )
 
 
-def plan_meetings(tx: Tx, com: Committee, until: date, actor: str = "system") -> list[date]:
+def plan_meetings(tx: Tx, com: Committee, until: date, *, actor: str = "system") -> list[date]:
     """Add meetings at the committee's cadence after its last one, up to `until`."""
     known = meetings(tx.conn, com)
     if not known:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from states import ROLES, Actor
 from workflow.errors import AlreadyExists, BadInput, UnknownPerson
+from workflow.plain import INTERNAL
 from workflow.store.tables import person
 from workflow.store.uow import Tx, UnitOfWork
 
@@ -18,25 +20,18 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    id: int
+    """Someone who owns, chases, sits on a committee or signs off."""
+
     email: str
     name: str
     roles: tuple[str, ...]
     group: str | None
     active: bool
+    id: int = field(metadata=INTERNAL)
 
     @property
     def actor(self) -> Actor:
         return Actor(self.email, frozenset(self.roles), self.active)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "email": self.email,
-            "name": self.name,
-            "roles": list(self.roles),
-            "group": self.group,
-            "active": self.active,
-        }
 
 
 def normalise_email(email: str) -> str:
@@ -57,7 +52,7 @@ def check_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 def _from_row(row: Any) -> Person:
     return Person(
-        row.id, row.email, row.name, tuple(row.roles.split()), row.group_name, bool(row.active)
+        row.email, row.name, tuple(row.roles.split()), row.group_name, bool(row.active), row.id
     )
 
 
@@ -100,6 +95,7 @@ def insert_person(
 def add_person(
     uow: UnitOfWork,
     email: str,
+    *,
     name: str,
     roles: list[str],
     group: str | None = None,
@@ -117,7 +113,7 @@ def add_person(
         return get_person(tx.conn, email)
 
 
-def set_active(uow: UnitOfWork, email: str, active: bool, actor: str = "system") -> Person:
+def set_active(uow: UnitOfWork, email: str, *, active: bool, actor: str = "system") -> Person:
     """Mark a person as (in)active: inactive people cannot act or be given recommendations."""
     with uow.write() as tx:
         found = get_person(tx.conn, email)
@@ -134,3 +130,13 @@ def set_active(uow: UnitOfWork, email: str, active: bool, actor: str = "system")
 def list_people(uow: UnitOfWork) -> list[Person]:
     with uow.read() as tx:
         return [_from_row(r) for r in tx.conn.execute(select(person).order_by(person.c.email))]
+
+
+def recipients_with_role(conn: Connection, role: str) -> Sequence[tuple[str, str]]:
+    """(email, name) of every active person with `role`."""
+    rows = conn.execute(
+        select(person.c.email, person.c.name, person.c.roles)
+        .where(person.c.active.is_(True))
+        .order_by(person.c.email)
+    )
+    return [(e, n) for e, n, roles in rows if role in roles.split()]

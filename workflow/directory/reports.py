@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Connection, case, func, insert, select
 
@@ -51,7 +50,24 @@ def report_ids(conn: Connection, keys: list[str]) -> dict[str, tuple[int, str]]:
     return {k: (i, kind) for k, i, kind in rows}
 
 
-def list_reports(uow: UnitOfWork) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    """A report with its recommendations counted: all, open, complete, superseded."""
+
+    key: str
+    title: str
+    body: str
+    kind: str
+    published: date | None
+    committee: str | None
+    responding_bodies: list[str]
+    recommendations: int
+    open: int
+    complete: int
+    superseded: int
+
+
+def list_reports(uow: UnitOfWork) -> list[ReportSummary]:
     """Every report with its recommendations counted by state, in one query."""
     r = recommendation.c
     open_ = func.sum(case((r.state.not_in(("complete", "superseded")), 1), else_=0))
@@ -69,18 +85,18 @@ def list_reports(uow: UnitOfWork) -> list[dict[str, Any]]:
     )
     with uow.read() as tx:
         return [
-            {
-                "key": row.key,
-                "title": row.title,
-                "body": row.body,
-                "kind": row.kind,
-                "published": row.published.isoformat() if row.published else None,
-                "committee": row.committee,
-                "responding_bodies": list(row.responding_bodies),
-                "recommendations": row.recs,
-                "open": int(row.open or 0),
-                "complete": int(row.complete or 0),
-                "superseded": int(row.superseded or 0),
-            }
+            ReportSummary(
+                row.key,
+                row.title,
+                row.body,
+                row.kind,
+                row.published,
+                row.committee,
+                list(row.responding_bodies),
+                row.recs,
+                int(row.open or 0),
+                int(row.complete or 0),
+                int(row.superseded or 0),
+            )
             for row in tx.conn.execute(stmt)
         ]

@@ -1,15 +1,15 @@
-"""Due dates: when the response, the plan, the next update and the target fall due."""
+"""Due dates: when the response, the plan, the next update and the target fall due, counted
+in calendar days or in England and Wales working days (`Due` itself is in `states`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
 from config import Rule
-from states import ACTIVE, FINAL
-from workflow.clock import iso
+from states import ACTIVE, FINAL, Due
 
 
 @cache
@@ -32,40 +32,6 @@ def add_days(start: date, days: int, working_days: bool) -> date:
 
 def is_working_day(day: date) -> bool:
     return bool(_england_and_wales().is_working_day(day))
-
-
-@dataclass(frozen=True, slots=True)
-class Due:
-    """The due dates a recommendation has now; None where one does not apply."""
-
-    response: date | None = None
-    plan: date | None = None
-    update: date | None = None
-    target: date | None = None
-
-    @property
-    def next(self) -> date | None:
-        dates = [d for d in (self.response, self.plan, self.update, self.target) if d is not None]
-        return min(dates) if dates else None
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {
-            "response": iso(self.response),
-            "plan": iso(self.plan),
-            "update": iso(self.update),
-            "target": iso(self.target),
-        }
-
-
-def due_in_state(
-    state: str,
-    response_due: date | None,
-    plan_due: date | None,
-    update_due: date | None,
-    target: date | None,
-) -> Due:
-    """What is due from the stored dates: the target only counts while being implemented."""
-    return Due(response_due, plan_due, update_due, target if state in ACTIVE else None)
 
 
 def after_event(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from config import Rule
-from states import FINAL
-from workflow.lifecycle.due import Due
+from states import FINAL, Due
 
 
 def rag_status(

@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from states import Actor, Case, Request, fire
+from states import Actor, Case, Due, Request, fire
 from workflow.errors import Conflict, UnknownPerson, UnknownRecommendation
-from workflow.lifecycle.due import Due, after_event
+from workflow.lifecycle.due import after_event
+from workflow.plain import json_name
 from workflow.store.prepared import Prepared
 from workflow.store.tables import person, recommendation, report
-from workflow.store.uow import Tx
+from workflow.store.uow import Tx, UnitOfWork
 
 _r = recommendation.c
 _owner = person.alias("owner")
@@ -149,20 +150,11 @@ class Effect:
 class Outcome:
     """The result of one event, as reported to the caller."""
 
-    rec: str
+    rec: str = field(metadata=json_name("id"))
     event: str
-    from_state: str
-    to_state: str
+    from_state: str = field(metadata=json_name("from"))
+    to_state: str = field(metadata=json_name("to"))
     version: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.rec,
-            "event": self.event,
-            "from": self.from_state,
-            "to": self.to_state,
-            "version": self.version,
-        }
 
 
 Facts = Callable[[Tx, Loaded, Case], None]
@@ -234,6 +226,31 @@ def transition(
         changes={**changes, **effect.details},
     )
     return Outcome(code, event, before, after, rec.version + 1)
+
+
+def fire_event(
+    uow: UnitOfWork,
+    code: str,
+    event: str,
+    actor: str,
+    *,
+    expected_version: int | None = None,
+    facts: tuple[Facts, ...] = (),
+    apply: Apply | None = None,
+    **request: Any,
+) -> Outcome:
+    """Fire `event` on recommendation `code` in a transaction of its own (see `transition`)."""
+    with uow.write() as tx:
+        return transition(
+            tx,
+            code,
+            event,
+            actor,
+            expected_version=expected_version,
+            facts=facts,
+            apply=apply,
+            **request,
+        )
 
 
 def write(tx: Tx, rec: Loaded, columns: dict[str, Any]) -> None:

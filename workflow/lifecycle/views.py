@@ -1,20 +1,23 @@
-"""Read models: the recommendation list and the full view of one recommendation."""
+"""Read models: the recommendation list and the full view of one recommendation, typed.
+
+`workflow.plain.plain` turns them into the JSON that `rec list --json` and `rec show --json`
+print; the field names here are the JSON's keys.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
-from states import STATES
+from states import STATES, Due, due_in_state
 from workflow.audit.query import AuditQuery, find_events
-from workflow.audit.trail import instant_text
-from workflow.clock import iso
 from workflow.directory.people import normalise_email
 from workflow.errors import BadInput, UnknownRecommendation
-from workflow.lifecycle.due import due_in_state
-from workflow.lifecycle.events import split_code
+from workflow.lifecycle.ids import normal_code
+from workflow.plain import json_name
 from workflow.store.tables import (
     action,
     extension,
@@ -30,6 +33,106 @@ from workflow.store.uow import UnitOfWork
 _r = recommendation.c
 _owner = person.alias("owner")
 _INVERSE = {"repeats": "repeated_by", "superseded_by": "supersedes", "related": "related"}
+
+
+@dataclass(frozen=True, slots=True)
+class RecSummary:
+    """A recommendation as listed: what it says, where it stands, what it owes next."""
+
+    id: str
+    report: str
+    ref: str
+    subject: str | None
+    text: str
+    paragraph: str | None
+    state: str
+    owner: str | None
+    statutory: bool
+    degree: str
+    version: int
+    due: Due
+    next_due: date | None
+    overdue: bool
+    target: date | None
+    target_original: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    by: str
+    at: datetime
+    evidence: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionView:
+    number: int
+    text: str
+    owner: str
+    target: date
+    done: bool
+    done_at: datetime | None
+    dropped_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseView:
+    body: str
+    text: str | None
+    not_applicable: str | None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateView:
+    at: datetime
+    by: str
+    note: str
+    degree: str | None
+    evidence: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionView:
+    from_date: date | None = field(metadata=json_name("from"))
+    to: date
+    reason: str
+    status: str
+    asked_by: str
+    decided_by: str | None
+    decision_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    kind: str
+    to: str
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    event: str
+    from_state: str | None = field(metadata=json_name("from"))
+    to: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecView(RecSummary):
+    """Everything about one recommendation, with its history from the audit trail."""
+
+    signed_off: SignOff | None
+    closure_note: str | None
+    actions: tuple[ActionView, ...]
+    responses: tuple[ResponseView, ...]
+    updates: tuple[UpdateView, ...]
+    extensions: tuple[ExtensionView, ...]
+    links: tuple[LinkView, ...]
+    history: tuple[HistoryEntry, ...]
 
 
 def _summary_select() -> Select[Any]:
@@ -52,14 +155,13 @@ def _summary_select() -> Select[Any]:
             _r.update_due,
             _r.target_date,
             _r.original_target_date,
-            _r.next_due,
         )
         .join(report, report.c.id == _r.report_id)
         .outerjoin(_owner, _owner.c.id == _r.owner_id)
     )
 
 
-def _summary(row: Any, today: date) -> dict[str, Any]:
+def _summary_fields(row: Any, today: date) -> dict[str, Any]:
     due = due_in_state(row.state, row.response_due, row.plan_due, row.update_due, row.target_date)
     return {
         "id": row.code,
@@ -73,21 +175,22 @@ def _summary(row: Any, today: date) -> dict[str, Any]:
         "statutory": bool(row.statutory),
         "degree": row.degree,
         "version": row.version,
-        "due": due.as_dict(),
-        "next_due": iso(due.next),
+        "due": due,
+        "next_due": due.next,
         "overdue": due.next is not None and due.next < today,
-        "target": iso(row.target_date),
-        "target_original": iso(row.original_target_date),
+        "target": row.target_date,
+        "target_original": row.original_target_date,
     }
 
 
 def list_recommendations(
     uow: UnitOfWork,
+    *,
     state: str | None = None,
     owner: str | None = None,
     report_key: str | None = None,
     overdue: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[RecSummary]:
     """Recommendations matching every filter given, in one query."""
     if state is not None and state not in STATES:
         raise BadInput(f"unknown state {state!r} (known: {', '.join(STATES)})")
@@ -102,128 +205,120 @@ def list_recommendations(
         if overdue:
             stmt = stmt.where(_r.next_due < tx.today)
         stmt = stmt.order_by(report.c.key, _r.id)
-        return [_summary(row, tx.today) for row in tx.conn.execute(stmt)]
+        return [RecSummary(**_summary_fields(row, tx.today)) for row in tx.conn.execute(stmt)]
 
 
-def _rows(conn: Connection, stmt: Select[Any]) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in conn.execute(stmt)]
+def _sign_off(conn: Connection, rec_id: int) -> tuple[SignOff | None, str | None]:
+    extra = conn.execute(
+        select(_r.signed_off_by, _r.signed_off_at, _r.completion_evidence, _r.closure_note).where(
+            _r.id == rec_id
+        )
+    ).one()
+    signed = (
+        SignOff(extra.signed_off_by, extra.signed_off_at, extra.completion_evidence)
+        if extra.signed_off_by
+        else None
+    )
+    return signed, extra.closure_note
 
 
-def show_recommendation(uow: UnitOfWork, code: str) -> dict[str, Any]:
+def _actions(conn: Connection, rec_id: int) -> tuple[ActionView, ...]:
+    owner = person.alias("action_owner")
+    a = action.c
+    rows = conn.execute(
+        select(a.number, a.text, owner.c.email, a.target_date, a.done_at, a.dropped_reason)
+        .join(owner, owner.c.id == a.owner_id)
+        .where(a.rec_id == rec_id)
+        .order_by(a.number)
+    )
+    return tuple(
+        ActionView(n, t, o, d, done is not None, done, dr) for n, t, o, d, done, dr in rows
+    )
+
+
+def _responses(conn: Connection, rec_id: int) -> tuple[ResponseView, ...]:
+    c = response.c
+    rows = conn.execute(
+        select(c.body, c.text, c.not_applicable_reason, c.by_email, c.at)
+        .where(c.rec_id == rec_id)
+        .order_by(c.body)
+    )
+    return tuple(ResponseView(*row) for row in rows)
+
+
+def _updates(conn: Connection, rec_id: int) -> tuple[UpdateView, ...]:
+    c = progress_update.c
+    rows = conn.execute(
+        select(c.at, c.author_email, c.note, c.degree, c.evidence)
+        .where(c.rec_id == rec_id)
+        .order_by(c.at, c.id)
+    )
+    return tuple(UpdateView(*row) for row in rows)
+
+
+def _extensions(conn: Connection, rec_id: int) -> tuple[ExtensionView, ...]:
+    c = extension.c
+    rows = conn.execute(
+        select(
+            c.from_date,
+            c.to_date,
+            c.reason,
+            c.status,
+            c.requested_by,
+            c.decided_by,
+            c.decision_reason,
+        )
+        .where(c.rec_id == rec_id)
+        .order_by(c.id)
+    )
+    return tuple(ExtensionView(*row) for row in rows)
+
+
+def _links(conn: Connection, rec_id: int) -> tuple[LinkView, ...]:
+    """Links from the recommendation, then links to it (named from its side)."""
+    target, source = recommendation.alias("target"), recommendation.alias("source")
+    outward = conn.execute(
+        select(rec_link.c.kind, target.c.code, report.c.key, rec_link.c.note)
+        .outerjoin(target, target.c.id == rec_link.c.target_rec_id)
+        .outerjoin(report, report.c.id == rec_link.c.target_report_id)
+        .where(rec_link.c.rec_id == rec_id)
+        .order_by(rec_link.c.id)
+    )
+    inward = conn.execute(
+        select(rec_link.c.kind, source.c.code, rec_link.c.note)
+        .join(source, source.c.id == rec_link.c.rec_id)
+        .where(rec_link.c.target_rec_id == rec_id)
+        .order_by(rec_link.c.id)
+    )
+    return tuple(
+        LinkView(k, to_rec or to_report, note) for k, to_rec, to_report, note in outward
+    ) + tuple(LinkView(_INVERSE[k], code, note) for k, code, note in inward)
+
+
+def _history(conn: Connection, code: str) -> tuple[HistoryEntry, ...]:
+    return tuple(
+        HistoryEntry(e["at"], e["actor"], e["event"], e["from_state"], e["to_state"], e["note"])
+        for e in find_events(conn, AuditQuery(rec=code))
+    )
+
+
+def show_recommendation(uow: UnitOfWork, code: str) -> RecView:
     """Everything about one recommendation, with its history from the audit trail."""
-    report_key, ref = split_code(code)
-    code = f"{report_key}/{ref}"
+    code = normal_code(code)
     with uow.read() as tx:
         conn = tx.conn
         row = conn.execute(_summary_select().where(_r.code == code)).first()
         if row is None:
             raise UnknownRecommendation(code)
-        view = _summary(row, tx.today)
-        extra = conn.execute(
-            select(
-                _r.signed_off_by, _r.signed_off_at, _r.completion_evidence, _r.closure_note
-            ).where(_r.id == row.id)
-        ).one()
-        view["signed_off"] = (
-            {
-                "by": extra.signed_off_by,
-                "at": instant_text(extra.signed_off_at),
-                "evidence": extra.completion_evidence,
-            }
-            if extra.signed_off_by
-            else None
+        signed_off, closure_note = _sign_off(conn, row.id)
+        return RecView(
+            **_summary_fields(row, tx.today),
+            signed_off=signed_off,
+            closure_note=closure_note,
+            actions=_actions(conn, row.id),
+            responses=_responses(conn, row.id),
+            updates=_updates(conn, row.id),
+            extensions=_extensions(conn, row.id),
+            links=_links(conn, row.id),
+            history=_history(conn, code),
         )
-        view["closure_note"] = extra.closure_note
-        action_owner = person.alias("action_owner")
-        view["actions"] = [
-            {
-                "number": a["number"],
-                "text": a["text"],
-                "owner": a["owner"],
-                "target": iso(a["target_date"]),
-                "done": a["done_at"] is not None,
-                "done_at": instant_text(a["done_at"]) if a["done_at"] else None,
-                "dropped_reason": a["dropped_reason"],
-            }
-            for a in _rows(
-                conn,
-                select(action, action_owner.c.email.label("owner"))
-                .join(action_owner, action_owner.c.id == action.c.owner_id)
-                .where(action.c.rec_id == row.id)
-                .order_by(action.c.number),
-            )
-        ]
-        view["responses"] = [
-            {
-                "body": r["body"],
-                "text": r["text"],
-                "not_applicable": r["not_applicable_reason"],
-                "by": r["by_email"],
-                "at": instant_text(r["at"]),
-            }
-            for r in _rows(
-                conn, select(response).where(response.c.rec_id == row.id).order_by(response.c.body)
-            )
-        ]
-        view["updates"] = [
-            {
-                "at": instant_text(u["at"]),
-                "by": u["author_email"],
-                "note": u["note"],
-                "degree": u["degree"],
-                "evidence": u["evidence"],
-            }
-            for u in _rows(
-                conn,
-                select(progress_update)
-                .where(progress_update.c.rec_id == row.id)
-                .order_by(progress_update.c.at, progress_update.c.id),
-            )
-        ]
-        view["extensions"] = [
-            {
-                "from": iso(e["from_date"]),
-                "to": iso(e["to_date"]),
-                "reason": e["reason"],
-                "status": e["status"],
-                "asked_by": e["requested_by"],
-                "decided_by": e["decided_by"],
-                "decision_reason": e["decision_reason"],
-            }
-            for e in _rows(
-                conn, select(extension).where(extension.c.rec_id == row.id).order_by(extension.c.id)
-            )
-        ]
-        target = recommendation.alias("target")
-        view["links"] = [
-            {"kind": k, "to": to_rec or to_report, "note": note}
-            for k, to_rec, to_report, note in conn.execute(
-                select(rec_link.c.kind, target.c.code, report.c.key, rec_link.c.note)
-                .outerjoin(target, target.c.id == rec_link.c.target_rec_id)
-                .outerjoin(report, report.c.id == rec_link.c.target_report_id)
-                .where(rec_link.c.rec_id == row.id)
-                .order_by(rec_link.c.id)
-            )
-        ]
-        source = recommendation.alias("source")
-        view["links"] += [
-            {"kind": _INVERSE[k], "to": code_, "note": note}
-            for k, code_, note in conn.execute(
-                select(rec_link.c.kind, source.c.code, rec_link.c.note)
-                .join(source, source.c.id == rec_link.c.rec_id)
-                .where(rec_link.c.target_rec_id == row.id)
-                .order_by(rec_link.c.id)
-            )
-        ]
-        view["history"] = [
-            {
-                "at": instant_text(e["at"]),
-                "actor": e["actor"],
-                "event": e["event"],
-                "from": e["from_state"],
-                "to": e["to_state"],
-                "note": e["note"],
-            }
-            for e in find_events(conn, AuditQuery(rec=code))
-        ]
-        return view

@@ -36,6 +36,29 @@ class DueItem:
     what: str
 
 
+@dataclass(frozen=True, slots=True)
+class EscalationNotice:
+    """One escalation, as the committee's members are told of it."""
+
+    rec: str
+    subject: str | None
+    reason: str
+    due: date | None
+    committee: str
+    note: str | None
+    owner: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unowned:
+    """An open recommendation with no owner, or an inactive one, as the ILAU is told of it."""
+
+    rec: str
+    subject: str | None
+    problem: str
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many.format(n=n)
 
@@ -64,7 +87,7 @@ def reminder_digest(email: str, name: str, items: list[DueItem], today: date) ->
 
 
 def escalation_digest(
-    email: str, name: str, committee: str, escalations: list[dict[str, Any]], today: date
+    email: str, name: str, committee: str, escalations: list[EscalationNotice], today: date
 ) -> Mail:
     """The escalations of one sweep (or one by hand), for one member of the committee."""
     n = len(escalations)
@@ -72,10 +95,15 @@ def escalation_digest(
     subject = f"rectrack: {what} escalated to the {committee}"
     items = [
         {
-            **e,
-            "reason": REASON_LABEL[e["reason"]],
-            "due": e["due"].isoformat() if e["due"] else None,
-            "overdue_days": (today - e["due"]).days if e["due"] else None,
+            "rec": e.rec,
+            "subject": e.subject,
+            "reason": REASON_LABEL[e.reason],
+            "due": e.due.isoformat() if e.due else None,
+            "overdue_days": (today - e.due).days if e.due else None,
+            "committee": e.committee,
+            "note": e.note,
+            "owner": e.owner,
+            "group": e.group,
         }
         for e in escalations
     ]
@@ -87,14 +115,15 @@ def escalation_digest(
         escalations=items,
         today=today.isoformat(),
     )
-    return Mail("escalation", email, rendered, tuple(e["rec"] for e in escalations))
+    return Mail("escalation", email, rendered, tuple(e.rec for e in escalations))
 
 
-def ilau_digest(email: str, name: str, unowned: list[dict[str, Any]], today: date) -> Mail:
+def ilau_digest(email: str, name: str, unowned: list[Unowned], today: date) -> Mail:
+    """The ILAU hears of open recommendations that nobody answers for."""
     n = len(unowned)
     subject = f"rectrack: {_plural(n, 'a recommendation', '{n} recommendations')} without an owner"
     rendered = render("ilau", subject, name=name, unowned=unowned, today=today.isoformat())
-    return Mail("ilau", email, rendered, tuple(u["rec"] for u in unowned))
+    return Mail("ilau", email, rendered, tuple(u.rec for u in unowned))
 
 
 def reassign_notices(

@@ -9,9 +9,9 @@ Message-ID, so the receiving side can drop the repeat. Nothing is lost while the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -26,8 +26,7 @@ from notifications import (
     message_id_for,
     send_batch,
 )
-from workflow.clock import iso
-from workflow.store.tables import outbox, person
+from workflow.store.tables import outbox
 from workflow.store.uow import Tx, UnitOfWork
 
 log = structlog.get_logger("rectrack.outbox")
@@ -76,12 +75,11 @@ def backoff(attempts: int) -> timedelta:
 
 @dataclass(frozen=True, slots=True)
 class DeliveryReport:
+    """What a delivery run sent, failed for good, and left pending."""
+
     sent: int
     failed: int
     pending: int
-
-    def as_dict(self) -> dict[str, int]:
-        return {"sent": self.sent, "failed": self.failed, "pending": self.pending}
 
 
 def _claim(tx: Tx, owner: str, limit: int) -> list[Any]:
@@ -165,7 +163,25 @@ def _mark(
         log.warning("outbox lease lost before marking", id=row_id, outcome=outcome.value)
 
 
-def list_outbox(uow: UnitOfWork, status: str | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """A message in the outbox: to whom, about what, and how its delivery stands."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    to: str
+    subject: str
+    recs: list[str]
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    sent_at: datetime | None
+
+
+def list_outbox(uow: UnitOfWork, *, status: str | None = None) -> list[OutboxEntry]:
+    """Messages in the outbox, oldest first; only those with `status`, if given."""
     o = outbox.c
     stmt = select(
         o.id,
@@ -184,28 +200,18 @@ def list_outbox(uow: UnitOfWork, status: str | None = None) -> list[dict[str, An
         stmt = stmt.where(o.status == status)
     with uow.read() as tx:
         return [
-            {
-                "id": r.id,
-                "created_at": iso(r.created_at),
-                "kind": r.kind,
-                "to": r.recipient,
-                "subject": r.subject,
-                "recs": r.recs.split() if r.recs else [],
-                "status": r.status,
-                "attempts": r.attempts,
-                "next_attempt_at": iso(r.next_attempt_at) if r.status == "pending" else None,
-                "last_error": r.last_error,
-                "sent_at": iso(r.sent_at),
-            }
+            OutboxEntry(
+                r.id,
+                r.created_at,
+                r.kind,
+                r.recipient,
+                r.subject,
+                r.recs.split() if r.recs else [],
+                r.status,
+                r.attempts,
+                r.next_attempt_at if r.status == "pending" else None,
+                r.last_error,
+                r.sent_at,
+            )
             for r in tx.conn.execute(stmt)
         ]
-
-
-def recipients_with_role(tx: Tx, role: str) -> Sequence[tuple[str, str]]:
-    """(email, name) of every active person with `role`."""
-    rows = tx.conn.execute(
-        select(person.c.email, person.c.name, person.c.roles)
-        .where(person.c.active.is_(True))
-        .order_by(person.c.email)
-    )
-    return [(e, n) for e, n, roles in rows if role in roles.split()]

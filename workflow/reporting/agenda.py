@@ -18,6 +18,7 @@ from workflow.directory.committees import Committee, get_committee, next_meeting
 from workflow.errors import BadInput
 from workflow.mail.compose import KIND_LABEL, REASON_LABEL, agenda_notice
 from workflow.mail.outbox import enqueue
+from workflow.plain import INTERNAL, OMIT_DEFAULT, plain
 from workflow.reporting.portfolio import RecFacts, load_recommendations, reports_info
 from workflow.store.tables import agenda_item, escalation, meeting, person, recommendation, report
 from workflow.store.uow import Tx, UnitOfWork
@@ -27,17 +28,24 @@ RAGS = ("RED", "AMBER", "GREEN")
 
 @dataclass(frozen=True, slots=True)
 class AgendaItem:
-    kind: str
-    title: str
-    recs: tuple[str, ...]
-    report: str | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
+    """One item of a meeting's agenda, with the recommendations it is about; `detail` holds
+    what the papers show of it (columns, rows, a note)."""
 
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"title": self.title, "kind": self.kind, "recs": list(self.recs)}
-        if self.report:
-            out["report"] = self.report
-        return out
+    title: str
+    kind: str
+    recs: tuple[str, ...]
+    report: str | None = field(default=None, metadata=OMIT_DEFAULT)
+    detail: dict[str, Any] = field(default_factory=dict, metadata=INTERNAL)
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaSummary:
+    """A meeting's agenda as `rectrack agenda --json` prints it."""
+
+    committee: str
+    meeting: date
+    since: date
+    items: list[AgendaItem]
 
 
 @dataclass
@@ -50,13 +58,9 @@ class Agenda:
     reports: list[dict[str, Any]] = field(default_factory=list)
     facts: list[RecFacts] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "committee": self.committee.name,
-            "meeting": self.meeting.isoformat(),
-            "since": self.since.isoformat(),
-            "items": [i.as_dict() for i in self.items],
-        }
+    @property
+    def summary(self) -> AgendaSummary:
+        return AgendaSummary(self.committee.name, self.meeting, self.since, self.items)
 
 
 def _day(value: date | None) -> str:
@@ -96,7 +100,7 @@ def _item(
     }
     if note:
         detail["note"] = note
-    return AgendaItem(kind, title, tuple(f.code for f in facts), report_key, detail)
+    return AgendaItem(title, kind, tuple(f.code for f in facts), report_key, detail)
 
 
 def _unique(facts: list[RecFacts]) -> list[RecFacts]:
@@ -442,7 +446,7 @@ def generate_agenda(
                         com.secretary_name or com.secretary,
                         com.name,
                         day,
-                        [i.as_dict() for i in agenda.items],
+                        [plain(i) for i in agenda.items],
                         tx.today,
                     )
                 ],
@@ -461,7 +465,7 @@ def generate_due_agendas(
     due: list[tuple[str, date]] = []
     for com in list_committees(uow):
         with uow.write() as tx:
-            plan_meetings(tx, com, horizon, actor)
+            plan_meetings(tx, com, horizon, actor=actor)
             generated = {
                 d
                 for (d,) in tx.conn.execute(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from config import RuleBook
-from workflow.lifecycle.due import Due, due_in_state
+from states import Due, due_in_state
 from workflow.lifecycle.rag import rag_status
 from workflow.store.tables import (
     escalation,

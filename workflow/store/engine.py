@@ -11,8 +11,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, P
 
 from migrations import SCHEMA_REVISION
 from workflow.errors import BadInput, NotInitialised
-
-BEGIN_KEY = "rectrack.begin"
+from workflow.store.dialect import BEGIN_KEY, begin_read_only
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -48,16 +47,6 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.connection.driver_connection.execute(begin)  # type: ignore[union-attr]
 
 
-_LOCK_IDS = {"audit": 1, "sweep": 2, "agenda": 3}
-
-
-def advisory_lock_sql(name: str, wait: bool = True) -> str:
-    """PostgreSQL transaction-scoped advisory lock `name`, per schema: several rectrack
-    databases can share one server (the tests do), and must not lock each other out."""
-    call = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
-    return f"SELECT {call}({0x726500 + _LOCK_IDS[name]}, hashtext(current_schema()))"
-
-
 def migrate(engine: Engine) -> tuple[str | None, str]:
     """Create or upgrade the schema to the newest revision; returns (before, after)."""
     # Alembic is imported here, not at start-up: only `init` needs it.
@@ -86,7 +75,7 @@ def schema_revision(conn: Connection) -> str | None:
 def check_initialised(engine: Engine) -> None:
     """Raise NotInitialised unless the schema is at the revision this code expects."""
     with engine.connect() as conn:
-        conn.info[BEGIN_KEY] = "BEGIN"
+        begin_read_only(conn)
         revision = schema_revision(conn)
     if revision != SCHEMA_REVISION:
         raise NotInitialised(engine.url.render_as_string(hide_password=True))

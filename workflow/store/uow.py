@@ -1,19 +1,46 @@
-"""Unit of work: one connection, transactions around each service call, the clock and rules."""
+"""Unit of work: one connection, transactions around each service call, the clock and rules.
+
+Every write transaction carries a journal, the audit trail's writer, and flushes it before it
+commits: a change and its audit events are one transaction. The journal is passed in (see
+`workflow.bootstrap`), so the store knows the trail only by the two calls it makes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
 
 from config import RuleBook
-from workflow.audit.trail import AuditWriter
 from workflow.clock import Clock
-from workflow.store.engine import BEGIN_KEY
+from workflow.store.dialect import begin_read_only
+
+
+class Journal(Protocol):
+    """Collects a transaction's audit events and writes them at its end."""
+
+    def append(
+        self,
+        *,
+        actor: str,
+        event: str,
+        rec: str | None = None,
+        report: str | None = None,
+        from_state: str | None = None,
+        to_state: str | None = None,
+        note: str | None = None,
+        changes: dict[str, Any] | None = None,
+    ) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+JournalFactory = Callable[[Connection, datetime], Journal]
 
 
 @dataclass(slots=True)
@@ -24,10 +51,7 @@ class Tx:
     now: datetime
     today: date
     rules: RuleBook
-    audit: AuditWriter = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.audit = AuditWriter(self.conn, self.now)
+    audit: Journal
 
     @property
     def dialect(self) -> str:
@@ -37,10 +61,13 @@ class Tx:
 class UnitOfWork:
     """Holds one connection; `write()` and `read()` each run one transaction on it."""
 
-    def __init__(self, engine: Engine, clock: Clock, rules: RuleBook) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, rules: RuleBook, journal: JournalFactory
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.rules = rules
+        self.journal = journal
         self._conn: Connection | None = None
 
     def __enter__(self) -> UnitOfWork:
@@ -60,12 +87,16 @@ class UnitOfWork:
             raise RuntimeError("unit of work used outside `with`")
         return self._conn
 
+    def _tx(self, conn: Connection) -> Tx:
+        now = self.clock.now()
+        return Tx(conn, now, self.clock.today(), self.rules, self.journal(conn, now))
+
     @contextmanager
     def write(self) -> Iterator[Tx]:
         """A write transaction: committed when the block ends, rolled back if it raises."""
         conn = self.conn
         with conn.begin():
-            tx = Tx(conn, self.clock.now(), self.clock.today(), self.rules)
+            tx = self._tx(conn)
             yield tx
             tx.audit.flush()
 
@@ -73,10 +104,9 @@ class UnitOfWork:
     def read(self) -> Iterator[Tx]:
         """A read-only transaction (on SQLite it does not take the write lock)."""
         conn = self.conn
-        if conn.dialect.name == "sqlite":
-            conn.info[BEGIN_KEY] = "BEGIN"
+        begin_read_only(conn)
         with conn.begin() as trans:
-            yield Tx(conn, self.clock.now(), self.clock.today(), self.rules)
+            yield self._tx(conn)
             trans.rollback()
 
     def __repr__(self) -> str:

@@ -1,0 +1,201 @@
+"""`rectrack rec EVENT ID --actor EMAIL ...`: every event of the lifecycle.
+
+Each command is declared once, with its options named as the service function's keywords;
+`event_command` adds what every event takes (`ID`, `--actor`, `--if-version`, `--json`),
+calls the service layer in a unit of work and prints the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+
+from states import DEGREES
+from workflow.bootstrap import App
+from workflow.chasing.escalations import escalate
+from workflow.cli.app import actor_option, cli, json_option, pass_app, version_option
+from workflow.cli.recs import rec, report_outcomes
+from workflow.errors import BadInput
+from workflow.lifecycle import service as svc
+
+Convert = Callable[[dict[str, Any]], dict[str, Any]]
+Option = Callable[[Any], Any]
+
+
+def event_command(
+    name: str,
+    call: Callable[..., Any],
+    *options: Option,
+    help: str,
+    convert: Convert | None = None,
+) -> click.Command:
+    """A `rec` command firing an event through `call(uow, ID, actor, **keywords)`; `convert`
+    turns the command's options into the keywords, where they differ."""
+
+    def run(
+        app: App,
+        /,
+        rec_id: str,
+        actor: str,
+        expected_version: int | None,
+        as_json: bool,
+        **given: Any,
+    ) -> None:
+        keywords = convert(given) if convert is not None else given
+        with app.uow() as uow:
+            outcome = call(uow, rec_id, actor, expected_version=expected_version, **keywords)
+        report_outcomes(outcome, as_json)
+
+    command: Any = version_option(json_option(pass_app(run)))
+    for option in reversed(options):
+        command = option(command)
+    command = click.argument("rec_id", metavar="ID")(actor_option(command))
+    made: click.Command = rec.command(name, help=help)(command)
+    return made
+
+
+def _date(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{what}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _one_answer(given: dict[str, Any]) -> dict[str, Any]:
+    if (given["text"] is None) == (given["not_applicable"] is None):
+        raise click.UsageError("give exactly one of --text and --not-applicable")
+    return given
+
+
+def _one_successor(given: dict[str, Any]) -> dict[str, Any]:
+    if sum(given[k] is not None for k in ("by", "by_report", "rationale")) != 1:
+        raise click.UsageError("give exactly one of --by, --by-report and --rationale")
+    return given
+
+
+_NOTE = click.option("--note", metavar="T")
+_REASON = click.option("--reason", required=True, metavar="T")
+_NUMBER = click.argument("number", metavar="N", type=click.IntRange(min=1))
+
+event_command(
+    "edit",
+    svc.edit,
+    click.option("--text"),
+    click.option("--paragraph", metavar="P"),
+    click.option("--subject", metavar="T"),
+    click.option("--statutory/--not-statutory", default=None),
+    help="Correct the recorded text, paragraph, subject or statutory flag (ilau or admin).",
+)
+event_command(
+    "respond",
+    svc.respond,
+    click.option("--body", required=True, help="The responding body, e.g. MPS or MPA."),
+    click.option("--text", help="The body's response."),
+    click.option(
+        "--not-applicable",
+        "not_applicable",
+        metavar="REASON",
+        help="The recommendation does not apply to this body, because REASON.",
+    ),
+    help="Record a body's response; moves to responded once every responding body has answered.",
+    convert=_one_answer,
+)
+event_command(
+    "plan",
+    svc.plan,
+    click.option(
+        "--action",
+        "actions",
+        multiple=True,
+        metavar="TEXT|OWNER_EMAIL|YYYY-MM-DD",
+        help="One action of the plan (repeatable).",
+    ),
+    help="Agree the implementation plan.",
+    convert=lambda given: {
+        "actions": [svc.parse_action(a, n) for n, a in enumerate(given["actions"], start=1)]
+    },
+)
+event_command("start", svc.start, _NOTE, help="Implementation has begun (planned -> in progress).")
+event_command(
+    "monitor", svc.monitor, _NOTE, help="Every action is closed (in progress -> monitored)."
+)
+event_command(
+    "update",
+    svc.record_update,
+    click.option("--note", required=True, metavar="T"),
+    click.option("--degree", type=click.Choice(DEGREES), help="Degree to which it is met."),
+    click.option("--evidence", metavar="T"),
+    help="A progress update: resets the update clock.",
+)
+event_command(
+    "action-done", svc.close_action, _NUMBER, help="Mark action N (from 1) of the plan as done."
+)
+event_command(
+    "action-drop",
+    svc.close_action,
+    _NUMBER,
+    _REASON,
+    help="Drop action N of the plan, with a reason.",
+    convert=lambda given: {"number": given["number"], "dropped_reason": given["reason"]},
+)
+event_command(
+    "complete",
+    svc.complete,
+    click.option("--evidence", required=True, metavar="T"),
+    help="Sign off as complete (ilau or board, not the owner).",
+)
+event_command(
+    "supersede",
+    svc.supersede,
+    click.option("--by", "by", metavar="ID", help="The successor recommendation."),
+    click.option("--by-report", metavar="KEY", help="The successor report."),
+    click.option("--rationale", metavar="T", help="Why it is dropped, when nothing succeeds it."),
+    help="Close as superseded, naming the successor or the reason.",
+    convert=_one_successor,
+)
+event_command(
+    "reopen",
+    svc.reopen,
+    _REASON,
+    help="Bring a complete or superseded recommendation back (ilau only).",
+)
+event_command(
+    "reassign",
+    svc.reassign,
+    click.option("--owner", required=True, metavar="EMAIL"),
+    help="Give the recommendation to a new owner (ilau only).",
+)
+event_command(
+    "extend",
+    svc.request_extension,
+    click.option("--to", "to", required=True, metavar="YYYY-MM-DD"),
+    _REASON,
+    help="Ask for a revised target date (applies once approved).",
+    convert=lambda given: {"to": _date(given["to"], "--to"), "reason": given["reason"]},
+)
+event_command(
+    "approve-extension",
+    svc.decide_extension,
+    _NOTE,
+    help="Approve the pending extension (ilau or board).",
+    convert=lambda given: {"approve": True, "reason": given["note"]},
+)
+event_command(
+    "reject-extension",
+    svc.decide_extension,
+    _REASON,
+    help="Reject the pending extension, with a reason (ilau or board).",
+    convert=lambda given: {"approve": False, "reason": given["reason"]},
+)
+# `rectrack escalate` came first; `rectrack rec escalate` is the same command.
+cli.add_command(
+    event_command(
+        "escalate",
+        escalate,
+        _REASON,
+        help="Escalate a recommendation to the Performance Board by hand (ILAU only).",
+    )
+)

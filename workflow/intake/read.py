@@ -1,0 +1,230 @@
+"""Reading an import file (YAML, JSON or CSV) with the line of every record and field, so that
+a problem is reported where it is."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from states import ROLES
+from workflow.errors import ImportFileError
+from workflow.intake.model import ImportDoc
+
+# The CSV layout has no column for who must respond; the force answers unless it says otherwise.
+DEFAULT_RESPONDING_BODIES = ("MPS",)
+CSV_COLUMNS = (
+    "report_key",
+    "report_title",
+    "body",
+    "kind",
+    "published",
+    "ref",
+    "text",
+    "paragraph",
+    "owner",
+    "statutory",
+)
+CSV_OPTIONAL = ("committee", "responding_bodies", "subject", "repeats")
+
+
+class _Lines(dict[str, Any]):
+    """A mapping that remembers the line of itself and of each key (1-based)."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Lines:
+    loader.flatten_mapping(node)
+    out = _Lines()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise ImportFileError("", key_node.start_mark.line + 1, str(key), "duplicate key")
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[str(key)] = key_node.start_mark.line + 1
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Paragraph references such as 3.10 must stay text, not become the float 3.1; dates stay
+# text too, so that a bad one is reported by validation with its line and field.
+_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+_LineLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag not in _AS_TEXT]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(path: Path, text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_LineLoader)
+    except ImportFileError as exc:
+        raise ImportFileError(str(path), exc.line, exc.field, exc.problem) from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ImportFileError(str(path), line, None, f"not valid YAML: {exc.problem}") from None
+
+
+def _read_json(path: Path, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(str(path), exc.lineno, None, f"not valid JSON: {exc.msg}") from None
+
+
+_TRUE = {"true", "yes", "y", "1", "statutory"}
+_FALSE = {"false", "no", "n", "0", "", "non-statutory", "non statutory"}
+
+
+CsvLines = dict[tuple[int, int | None], int]
+
+
+def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
+    """CSV rows grouped into the YAML shape, and the line of each report and recommendation."""
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    header = reader.fieldnames or []
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise ImportFileError(str(path), 1, missing[0], "missing column")
+    unknown = [c for c in header if c not in CSV_COLUMNS + CSV_OPTIONAL]
+    if unknown:
+        raise ImportFileError(str(path), 1, unknown[0], "unknown column")
+    reports: dict[str, dict[str, Any]] = {}
+    lines: CsvLines = {}
+    line = 1
+    for row in reader:
+        start, line = line + 1, reader.line_num
+        if None in row:
+            raise ImportFileError(str(path), start, None, "more fields than the header has")
+        stat = (row["statutory"] or "").strip().lower()
+        if stat not in _TRUE | _FALSE:
+            raise ImportFileError(
+                str(path), start, "statutory", f"expected true or false, got {row['statutory']!r}"
+            )
+        bodies = [b.strip() for b in (row.get("responding_bodies") or "").split(";") if b.strip()]
+        report_fields = {
+            "key": row["report_key"],
+            "title": row["report_title"],
+            "body": row["body"],
+            "kind": row["kind"],
+            "published": row["published"] or None,
+            "committee": row.get("committee") or None,
+            "responding_bodies": bodies or list(DEFAULT_RESPONDING_BODIES),
+        }
+        if row["report_key"] not in reports:
+            lines[(len(reports), None)] = start
+        found = reports.setdefault(row["report_key"], {**report_fields, "recommendations": []})
+        for name, value in report_fields.items():
+            if found[name] != value:
+                column = {"key": "report_key", "title": "report_title"}.get(name, name)
+                raise ImportFileError(
+                    str(path),
+                    start,
+                    column,
+                    f"differs from an earlier row of report {row['report_key']}",
+                )
+        rec = {
+            "ref": row["ref"],
+            "text": row["text"],
+            "paragraph": row["paragraph"] or None,
+            "owner": row["owner"] or None,
+            "statutory": stat in _TRUE,
+            "subject": row.get("subject") or None,
+            "repeats": row.get("repeats") or None,
+        }
+        lines[(list(reports).index(row["report_key"]), len(found["recommendations"]))] = start
+        found["recommendations"].append(rec)
+    return {"reports": list(reports.values())}, lines
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file as read: its path, its raw data (with line numbers), and for CSV the line of each
+    report and recommendation; it says where a problem at a validation location is."""
+
+    path: Path
+    raw: Any
+    csv_lines: CsvLines | None = None
+
+    def problem(self, loc: tuple[int | str, ...], problem: str) -> ImportFileError:
+        """The file, the line (or record) and the field of `loc`, with what is wrong there."""
+        line, record, field = self._walk(loc)
+        if self.csv_lines is not None and len(loc) >= 2 and isinstance(loc[1], int):
+            in_rec = len(loc) >= 4 and loc[2] == "recommendations" and isinstance(loc[3], int)
+            line = self.csv_lines.get((loc[1], loc[3] if in_rec else None))  # type: ignore[arg-type]
+            if not in_rec and field in ("key", "title"):
+                field = f"report_{field}"
+        where = line if line is not None else f"record {record}"
+        return ImportFileError(str(self.path), where, field, problem)
+
+    def _walk(self, loc: tuple[int | str, ...]) -> tuple[int | None, str, str | None]:
+        node, line, record, field = self.raw, None, "", None
+        for part in loc:
+            if isinstance(node, _Lines):
+                line = node.key_lines.get(str(part), node.line)
+            if isinstance(part, int):
+                record += f"[{part}]"
+            else:
+                record += f".{part}" if record else str(part)
+                field = str(part)
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                break
+        if isinstance(node, _Lines) and line is None:
+            line = node.line
+        return line, record, field
+
+
+def _parse(path: Path) -> Source:
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ImportFileError(str(path), None, None, f"cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ImportFileError(str(path), None, None, "not UTF-8 text") from None
+    if suffix in (".yaml", ".yml"):
+        return Source(path, _read_yaml(path, text))
+    if suffix == ".json":
+        return Source(path, _read_json(path, text))
+    if suffix == ".csv":
+        return Source(path, *_read_csv(path, text))
+    raise ImportFileError(
+        str(path), None, None, "unknown format: use a .yaml, .yml, .json or .csv file"
+    )
+
+
+def read_import_file(path: Path) -> tuple[ImportDoc, Source]:
+    """Parse and validate a file; returns the document and where its parts came from."""
+    source = _parse(path)
+    if not isinstance(source.raw, dict):
+        raise ImportFileError(str(path), 1, None, "expected a mapping with people and reports")
+    try:
+        doc = ImportDoc.model_validate(source.raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = len(exc.errors()) - 1
+        problem = first["msg"] + (f" (and {more} more problem(s))" if more else "")
+        raise source.problem(tuple(first["loc"]), problem) from None
+    for n, who in enumerate(doc.people):
+        bad = [r for r in who.roles if r not in ROLES]
+        if bad:
+            known = ", ".join(ROLES)
+            raise Source(path, source.raw).problem(
+                ("people", n, "roles"), f"unknown role {bad[0]!r} (known: {known})"
+            )
+    return doc, source
