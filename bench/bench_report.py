@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         timings = []
         with unit_of_work(engine, FixedClock(NOW), default_rules()) as uow:
             t0 = time.perf_counter()
-            agenda = generate_agenda(uow, "PPRC", date(2004, 9, 9))
+            agenda = generate_agenda(uow, "PPRC", day=date(2004, 9, 9))
             t1 = time.perf_counter()
             doc = committee_report(uow, agenda)
             t2 = time.perf_counter()

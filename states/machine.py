@@ -148,7 +148,8 @@ def fire(event: str, case: Case, request: Request) -> str:
         raise EventNotAllowed(event, case.state, sources(event)) from None
     if not moved:
         refusal = case.refused
-        assert refusal is not None, f"{event} refused without naming a guard"
+        if refusal is None:  # every guard names itself when it refuses; this is a safety net
+            raise GuardRefused(event, "unnamed", "a guard refused without saying why")
         raise GuardRefused(event, refusal.guard, refusal.problem)
     return case.state
 

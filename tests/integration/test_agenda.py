@@ -112,7 +112,7 @@ def history(engine: Engine, clock: FixedClock) -> UnitOfWork:
 
 
 def items(uow: UnitOfWork, committee: str, day: str) -> list[tuple[str, list[str]]]:
-    agenda = generate_agenda(uow, committee, date.fromisoformat(day))
+    agenda = generate_agenda(uow, committee, day=date.fromisoformat(day))
     return [(i["kind"], i["recs"]) for i in plain(agenda.summary)["items"]]
 
 
@@ -131,7 +131,7 @@ def test_the_scrutiny_committee_hears_progress_per_report(history: UnitOfWork) -
 
 
 def test_the_performance_board_hears_escalations_and_the_unowned(history: UnitOfWork) -> None:
-    agenda = generate_agenda(history, "Performance Board", date(2004, 5, 6))
+    agenda = generate_agenda(history, "Performance Board", day=date(2004, 5, 6))
     assert [(i.kind, i.title, list(i.recs)) for i in agenda.items] == [
         ("open_escalations", "Open escalations (TP): Response not given", [f"{B}/R4"]),
         ("escalations_cleared", "Escalations cleared since the last meeting", [f"{B}/R6"]),
@@ -160,8 +160,8 @@ def test_each_recommendation_carries_its_rag(history: UnitOfWork) -> None:
 
 
 def test_regenerating_is_idempotent_and_tells_the_secretary_once(history: UnitOfWork) -> None:
-    first = generate_agenda(history, "PPRC", date(2004, 5, 10))
-    again = generate_agenda(history, "PPRC", date(2004, 5, 10))
+    first = generate_agenda(history, "PPRC", day=date(2004, 5, 10))
+    again = generate_agenda(history, "PPRC", day=date(2004, 5, 10))
     assert first.changed and not again.changed
     assert plain(again.summary) == plain(first.summary)
     told = [m for m in plain(list_outbox(history)) if m["kind"] == "agenda"]
@@ -169,18 +169,18 @@ def test_regenerating_is_idempotent_and_tells_the_secretary_once(history: UnitOf
         (ADMIN, "rectrack: agenda for the PPRC on 2004-05-10")
     ]
     svc.complete(history, f"{B}/R6", BOARD, evidence="Minutes")
-    changed = generate_agenda(history, "PPRC", date(2004, 5, 10))
+    changed = generate_agenda(history, "PPRC", day=date(2004, 5, 10))
     assert changed.changed
     assert len([m for m in plain(list_outbox(history)) if m["kind"] == "agenda"]) == 2
 
 
 def test_the_scheduler_generates_agendas_due_within_the_window(history: UnitOfWork) -> None:
-    done = generate_due_agendas(history, 7, "Europe/London")
+    done = generate_due_agendas(history, days_before=7, timezone="Europe/London")
     assert sorted((a.committee.name, a.meeting.isoformat()) for a in done) == [
         ("PPRC", "2004-05-10"),
         ("Performance Board", "2004-05-06"),
     ]
-    assert generate_due_agendas(history, 7, "Europe/London") == []
+    assert generate_due_agendas(history, days_before=7, timezone="Europe/London") == []
     board = next(c for c in list_committees(history) if c.name == "Performance Board")
     assert board.kind == "board"
 

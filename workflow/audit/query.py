@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
 from workflow.audit.trail import GENESIS, HEAD
+from workflow.plain import json_name
 from workflow.store.tables import audit_event
 
 
@@ -53,6 +55,41 @@ def events_select(q: AuditQuery) -> Select[Any]:
     if q.limit is not None:
         stmt = stmt.limit(q.limit)
     return stmt
+
+
+@dataclass(frozen=True, slots=True)
+class TrailEvent:
+    """An event of the trail as `rectrack audit` lists it, its changes read back."""
+
+    seq: int
+    at: datetime
+    actor: str
+    event: str
+    rec: str | None
+    report: str | None
+    from_state: str | None = field(metadata=json_name("from"))
+    to_state: str | None = field(metadata=json_name("to"))
+    note: str | None
+    changes: dict[str, Any]
+
+
+def trail_events(conn: Connection, q: AuditQuery) -> list[TrailEvent]:
+    """`find_events`, as typed events with their changes parsed."""
+    return [
+        TrailEvent(
+            e["id"],
+            e["at"],
+            e["actor"],
+            e["event"],
+            e["rec"],
+            e["report"],
+            e["from_state"],
+            e["to_state"],
+            e["note"],
+            json.loads(e["changes"]),
+        )
+        for e in find_events(conn, q)
+    ]
 
 
 def find_events(conn: Connection, q: AuditQuery) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import click
 
 from workflow.audit.asof import as_of, as_of_instant
 from workflow.audit.export import FORMATS, Format, export_as_of, export_events
-from workflow.audit.query import AuditQuery, chain_head, find_events
+from workflow.audit.query import AuditQuery, TrailEvent, chain_head, trail_events
 from workflow.audit.verify import parse_anchor, verify_chain
 from workflow.bootstrap import App
 from workflow.cli.app import cli, json_option
@@ -78,40 +77,29 @@ def audit(
         ctx.meta[_QUERY] = query
         return
     with app.uow() as uow, uow.read() as tx:
-        events = find_events(tx.conn, query)
-    rows = [
-        {
-            "seq": e["id"],
-            "at": instant_text(e["at"]),
-            "actor": e["actor"],
-            "event": e["event"],
-            "rec": e["rec"],
-            "report": e["report"],
-            "from": e["from_state"],
-            "to": e["to_state"],
-            "note": e["note"],
-            "changes": json.loads(e["changes"]),
-        }
-        for e in events
-    ]
+        events = trail_events(tx.conn, query)
     if as_json:
-        emit_json(rows)
+        emit_json(events)
     else:
-        table(
-            [
-                (
-                    r["seq"],
-                    r["at"][:19],
-                    r["actor"],
-                    r["event"],
-                    r["rec"] or r["report"],
-                    f"{r['from'] or ''}->{r['to']}" if r["to"] else "",
-                    shorten(r["note"], 50),
-                )
-                for r in rows
-            ],
-            ["#", "AT (UTC)", "ACTOR", "EVENT", "SUBJECT", "STATE", "NOTE"],
-        )
+        _print_events(events)
+
+
+def _print_events(events: list[TrailEvent]) -> None:
+    table(
+        [
+            (
+                e.seq,
+                instant_text(e.at)[:19],
+                e.actor,
+                e.event,
+                e.rec or e.report,
+                f"{e.from_state or ''}->{e.to_state}" if e.to_state else "",
+                shorten(e.note, 50),
+            )
+            for e in events
+        ],
+        ["#", "AT (UTC)", "ACTOR", "EVENT", "SUBJECT", "STATE", "NOTE"],
+    )
 
 
 def _no_filters(ctx: click.Context) -> None:

@@ -185,7 +185,7 @@ def agenda_command(
 
     tz = app.settings.timezone
     with app.uow() as uow:
-        agenda = generate_agenda(uow, committee_name, _date(day) if day else None, tz)
+        agenda = generate_agenda(uow, committee_name, day=_date(day) if day else None, timezone=tz)
         doc = committee_report(uow, agenda, number, tz) if (out or not as_json) else None
     if as_json:
         emit_json(agenda.summary)

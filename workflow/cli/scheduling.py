@@ -130,7 +130,9 @@ def _agenda_job(app: App) -> Mapping[str, Any]:
 
     with app.uow() as uow:
         done = generate_due_agendas(
-            uow, app.settings.scheduler.agenda_days_before, app.settings.timezone
+            uow,
+            days_before=app.settings.scheduler.agenda_days_before,
+            timezone=app.settings.timezone,
         )
     return {"agendas": [f"{a.committee.name} {a.meeting}" for a in done]}
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
+from config import Rule
 from states import Actor, Case, Due, Request, fire
 from workflow.errors import Conflict, UnknownPerson, UnknownRecommendation
 from workflow.lifecycle.due import after_event
@@ -172,7 +173,12 @@ def transition(
     apply: Apply | None = None,
     **request: Any,
 ) -> Outcome:
-    """Fire `event` on recommendation `code` inside `tx`; raise, changing nothing, if refused."""
+    """Fire `event` on recommendation `code` inside `tx`; raise, changing nothing, if refused.
+
+    Loads the recommendation and the actor, lets the machine decide (permission, state,
+    guards, with the `facts` loaded into the case), then `apply` makes the event's own
+    changes; the state, due dates and version are written, and the audit event appended.
+    """
     rec = load(tx, code, actor)
     if expected_version is not None and expected_version != rec.version:
         raise Conflict(code, expected_version, rec.version)
@@ -197,6 +203,25 @@ def transition(
     before = rec.state
     after = fire(event, case, req)
     effect = apply(tx, rec, case, req) if apply is not None else Effect()
+    columns = _columns(tx, rec, event, after, effect, rule)
+    write(tx, rec, columns)
+    tx.audit.append(
+        actor=rec.actor.email,
+        event=event,
+        rec=code,
+        report=rec.report,
+        from_state=before,
+        to_state=after,
+        note=effect.note if effect.note is not None else req.note or req.reason,
+        changes={**_changed(rec, columns), **effect.details},
+    )
+    return Outcome(code, event, before, after, rec.version + 1)
+
+
+def _columns(
+    tx: Tx, rec: Loaded, event: str, after: str, effect: Effect, rule: Rule
+) -> dict[str, Any]:
+    """The columns to write: the event's own, the new state, and the due dates it leaves."""
     target = effect.columns.get("target_date", rec.columns["target_date"])
     due = after_event(event, after, rec.due, target, tx.today, rule)
     columns = {
@@ -207,25 +232,18 @@ def transition(
         "update_due": due.update,
         "next_due": due.next,
     }
-    if after != before:
+    if after != rec.state:
         columns["state_changed_at"] = tx.now
-    write(tx, rec, columns)
-    changes = {
+    return columns
+
+
+def _changed(rec: Loaded, columns: dict[str, Any]) -> dict[str, list[Any]]:
+    """The columns that change, as `[old, new]`, for the audit trail."""
+    return {
         k: [rec.columns.get(k), v]
         for k, v in columns.items()
         if k not in _NOT_DIFFED and rec.columns.get(k) != v
     }
-    tx.audit.append(
-        actor=rec.actor.email,
-        event=event,
-        rec=code,
-        report=rec.report,
-        from_state=before,
-        to_state=after,
-        note=effect.note if effect.note is not None else req.note or req.reason,
-        changes={**changes, **effect.details},
-    )
-    return Outcome(code, event, before, after, rec.version + 1)
 
 
 def fire_event(

@@ -19,9 +19,15 @@ from states import OPEN, STATES
 from workflow.audit.timeline import month_ends, open_by_state
 from workflow.errors import UnknownReport
 from workflow.lifecycle.rag import rag_rule_text
-from workflow.reporting.agenda import RAGS, Agenda
+from workflow.reporting.agenda import Agenda
 from workflow.reporting.documents import BulletList, Document, Figure, Heading, Paragraph, Table
-from workflow.reporting.portfolio import RecFacts, load_recommendations, reports_info
+from workflow.reporting.items import RAGS
+from workflow.reporting.portfolio import (
+    RecFacts,
+    ReportFacts,
+    load_recommendations,
+    reports_info,
+)
 from workflow.store.tables import action, recommendation, report
 from workflow.store.uow import UnitOfWork
 
@@ -92,70 +98,86 @@ def committee_report(
 ) -> Document:
     """The committee report for a meeting, in the layout of the MPA committee reports."""
     com = agenda.committee
-    keys = None if com.kind == "board" else [r["key"] for r in agenda.reports]
-    facts = agenda.facts
+    keys = None if com.kind == "board" else [r.key for r in agenda.reports]
     with uow.read() as tx:
-        figure = chart(
-            tx.conn,
-            facts,
-            keys,
-            tx.today,
-            timezone,
-            com.name,
-        )
+        figure = chart(tx.conn, agenda.facts, keys, tx.today, timezone, com.name)
         estimate, actual = _costs(tx.conn, keys)
         rule = tx.rules.defaults
+    blocks: list[Any] = [
+        Paragraph(number, label="Report"),
+        Paragraph(_long(agenda.meeting), label="Date"),
+        Paragraph(AUTHOR, label="By"),
+        Heading("Summary", 2),
+        Paragraph(_summary(agenda)),
+        Heading("A. Recommendations", 2),
+        Paragraph("That members"),
+        BulletList(tuple(_asks(agenda)), ordered=True),
+        Heading("B. Supporting information", 2),
+        *_supporting(agenda),
+        figure,
+        *_closing_sections(agenda, estimate, actual),
+        Heading("Notes", 2),
+        Paragraph(rag_rule_text(rule)),
+    ]
+    return Document(
+        f"{com.name}: implementation of inspection, audit and review recommendations",
+        tuple(blocks),
+        subtitle=f"Meeting of {_long(agenda.meeting)}",
+    )
+
+
+def _escalated(agenda: Agenda) -> list[str]:
+    found = [r for i in agenda.items if i.kind == "open_escalations" for r in i.recs]
+    return list(dict.fromkeys(found))
+
+
+def _summary(agenda: Agenda) -> str:
+    com, facts = agenda.committee, agenda.facts
     open_ = [f for f in facts if f.state in OPEN]
     rags = Counter(f.rag for f in open_)
-    kinds = Counter(i.kind for i in agenda.items)
-    sign_off = [r for i in agenda.items if i.kind == "sign_off" for r in i.recs]
-    escalated = [r for i in agenda.items if i.kind == "open_escalations" for r in i.recs]
-    escalations = len(dict.fromkeys(escalated))
-    summary = (
-        (
-            f"This report brings to the {com.name} the recommendations escalated to it for "
-            f"missed dates or by the ILAU ({escalations} at present), those cleared since "
-            f"{_long(agenda.since)}, those without an owner, and the reports received since. "
-        )
+    n = len(agenda.reports)
+    opening = (
+        f"This report brings to the {com.name} the recommendations escalated to it for "
+        f"missed dates or by the ILAU ({len(_escalated(agenda))} at present), those cleared "
+        f"since {_long(agenda.since)}, those without an owner, and the reports received since. "
         if com.kind == "board"
-        else (
-            f"This report sets out the progress made since {_long(agenda.since)} in "
-            f"implementing the recommendations of {len(agenda.reports)} inspection, audit and "
-            f"review report{'s' if len(agenda.reports) != 1 else ''} monitored by the "
-            f"{com.name}. "
-        )
-    ) + (
+        else f"This report sets out the progress made since {_long(agenda.since)} in "
+        f"implementing the recommendations of {n} inspection, audit and review "
+        f"report{'s' if n != 1 else ''} monitored by the {com.name}. "
+    )
+    return opening + (
         f"Of {len(facts)} recommendations tracked, {len(open_)} remain open: {rags['RED']} "
         f"red, {rags['AMBER']} amber and {rags['GREEN']} green."
     )
+
+
+def _asks(agenda: Agenda) -> list[str]:
+    """What the paper asks the committee to do."""
     asks = ["note the progress made in implementing the recommendations in section B"]
+    sign_off = [r for i in agenda.items if i.kind == "sign_off" for r in i.recs]
     if sign_off:
         asks.append(
             "agree that the recommendations proposed for sign-off ("
             + ", ".join(sign_off)
             + ") are complete"
         )
+    escalated = _escalated(agenda)
     if escalated:
         asks.append(
             "consider the escalated recommendations ("
-            + ", ".join(dict.fromkeys(escalated))
+            + ", ".join(escalated)
             + ") and direct action on each"
         )
-    if kinds["extensions_pending"]:
+    if any(i.kind == "extensions_pending" for i in agenda.items):
         asks.append("decide on the extensions of target dates awaiting approval")
-    blocks: list[Any] = [
-        Paragraph(number, label="Report"),
-        Paragraph(_long(agenda.meeting), label="Date"),
-        Paragraph(AUTHOR, label="By"),
-        Heading("Summary", 2),
-        Paragraph(summary),
-        Heading("A. Recommendations", 2),
-        Paragraph("That members"),
-        BulletList(tuple(asks), ordered=True),
-        Heading("B. Supporting information", 2),
-    ]
+    return asks
+
+
+def _supporting(agenda: Agenda) -> list[Any]:
+    """Section B: each agenda item under its heading, its note and its table."""
     if not agenda.items:
-        blocks.append(Paragraph("There is nothing to report since the last meeting."))
+        return [Paragraph("There is nothing to report since the last meeting.")]
+    blocks: list[Any] = []
     for n, item in enumerate(agenda.items, start=1):
         blocks.append(Heading(f"{n}. {item.title}", 3))
         if item.detail.get("note"):
@@ -168,8 +190,20 @@ def committee_report(
                 rag_column=columns.index("RAG") if "RAG" in columns else None,
             )
         )
-    blocks += [
-        figure,
+    return blocks
+
+
+def _closing_sections(agenda: Agenda, estimate: Any, actual: Any) -> list[Any]:
+    """Sections C to F: equality, finance, background papers, contacts."""
+    com = agenda.committee
+    secretary = (
+        f"; committee secretary {com.secretary_name} ({com.secretary})" if com.secretary else ""
+    )
+    papers = tuple(
+        f"{r.title} ({r.body}, {_long(r.published) if r.published else 'undated'})"
+        for r in agenda.reports
+    )
+    return [
         Heading("C. Equality and diversity implications", 2),
         Paragraph(
             "Any equality and diversity implications of the recommendations are assessed "
@@ -179,32 +213,10 @@ def committee_report(
         Heading("D. Financial implications", 2),
         Paragraph(_financial(estimate, actual)),
         Heading("E. Background papers", 2),
-        BulletList(
-            tuple(
-                f"{r['title']} ({r['body']}, "
-                f"{_long(r['published']) if r['published'] else 'undated'})"
-                for r in agenda.reports
-            )
-            or ("None",)
-        ),
+        BulletList(papers or ("None",)),
         Heading("F. Contact details", 2),
-        Paragraph(
-            f"{AUTHOR}"
-            + (
-                f"; committee secretary {com.secretary_name} ({com.secretary})"
-                if com.secretary
-                else ""
-            ),
-            label="Report author",
-        ),
-        Heading("Notes", 2),
-        Paragraph(rag_rule_text(rule)),
+        Paragraph(f"{AUTHOR}{secretary}", label="Report author"),
     ]
-    return Document(
-        f"{com.name}: implementation of inspection, audit and review recommendations",
-        tuple(blocks),
-        subtitle=f"Meeting of {_long(agenda.meeting)}",
-    )
 
 
 def _financial(estimate: Any, actual: Any) -> str:
@@ -225,57 +237,25 @@ def progress_report(uow: UnitOfWork, timezone: str = "Europe/London") -> Documen
         today = tx.today
         facts = load_recommendations(tx.conn, tx.rules, today)
         reps = reports_info(tx.conn)
-        since = today - timedelta(days=31)
         figure = chart(tx.conn, facts, None, today, timezone, "All reports")
-    new = [r for r in reps if r["created_at"].date() >= since]
-    by_report: dict[str, list[RecFacts]] = {}
-    for f in facts:
-        by_report.setdefault(f.report, []).append(f)
+    since = today - timedelta(days=31)
+    new = [r for r in reps if r.created_at.date() >= since]
     outstanding = [f for f in facts if f.rag == "RED"]
-    rows = []
-    for r in reps:
-        recs = by_report.get(r["key"], [])
-        states = Counter(f.state for f in recs)
-        rags = Counter(f.rag for f in recs if f.rag)
-        rows.append(
-            (
-                r["key"],
-                r["title"],
-                str(len(recs)),
-                *(str(states[s]) for s in STATES),
-                *(str(rags[c]) for c in RAGS),
-            )
-        )
+    summary = (
+        f"{len(reps)} reports with {len(facts)} recommendations are being tracked; "
+        f"{sum(1 for f in facts if f.state in OPEN)} remain open, of which "
+        f"{len(outstanding)} are red. {len(new)} new report"
+        f"{'s were' if len(new) != 1 else ' was'} received in the last month."
+    )
     blocks: list[Any] = [
         Paragraph(_long(today), label="Date"),
         Paragraph(AUTHOR, label="By"),
         Heading("Summary", 2),
-        Paragraph(
-            f"{len(reps)} reports with {len(facts)} recommendations are being tracked; "
-            f"{sum(1 for f in facts if f.state in OPEN)} remain open, of which "
-            f"{len(outstanding)} are red. {len(new)} new report"
-            f"{'s were' if len(new) != 1 else ' was'} received in the last month."
-        ),
+        Paragraph(summary),
         Heading("1. New inspections, audits and reviews", 2),
-        Table(
-            ("Report", "Title", "From", "Kind", "Published"),
-            tuple(
-                (
-                    r["key"],
-                    r["title"],
-                    r["body"],
-                    r["kind"],
-                    r["published"].isoformat() if r["published"] else "",
-                )
-                for r in new
-            ),
-        )
-        if new
-        else Paragraph("No new reports were received in the last month."),
+        _new_reports_table(new),
         Heading("2. Progress on all recommendations", 2),
-        Table(
-            ("Report", "Title", "Recs", *(s.replace("_", " ") for s in STATES), *RAGS), tuple(rows)
-        ),
+        _progress_table(reps, facts),
         figure,
         Heading("3. Outstanding recommendations", 2),
         _rec_table(outstanding)
@@ -291,6 +271,42 @@ def progress_report(uow: UnitOfWork, timezone: str = "Europe/London") -> Documen
     )
 
 
+def _new_reports_table(new: list[ReportFacts]) -> Table | Paragraph:
+    if not new:
+        return Paragraph("No new reports were received in the last month.")
+    return Table(
+        ("Report", "Title", "From", "Kind", "Published"),
+        tuple(
+            (r.key, r.title, r.body, r.kind, r.published.isoformat() if r.published else "")
+            for r in new
+        ),
+    )
+
+
+def _progress_table(reps: list[ReportFacts], facts: list[RecFacts]) -> Table:
+    """Each report's recommendations counted by state and by RAG."""
+    by_report: dict[str, list[RecFacts]] = {}
+    for f in facts:
+        by_report.setdefault(f.report, []).append(f)
+    rows = []
+    for r in reps:
+        recs = by_report.get(r.key, [])
+        states = Counter(f.state for f in recs)
+        rags = Counter(f.rag for f in recs if f.rag)
+        rows.append(
+            (
+                r.key,
+                r.title,
+                str(len(recs)),
+                *(str(states[s]) for s in STATES),
+                *(str(rags[c]) for c in RAGS),
+            )
+        )
+    return Table(
+        ("Report", "Title", "Recs", *(s.replace("_", " ") for s in STATES), *RAGS), tuple(rows)
+    )
+
+
 def tracker(uow: UnitOfWork, report_key: str) -> Document:
     """The action plan progress summary of one report (the District Audit tracker layout)."""
     with uow.read() as tx:
@@ -302,47 +318,38 @@ def tracker(uow: UnitOfWork, report_key: str) -> Document:
     rep = reps[0]
     rows = []
     for f in facts:
-        timescale = _timescale(f)
         progress = f.latest_update[1] if f.latest_update else "No progress update yet."
-        degree = f"Recommendation met: {f.degree}"
         rows.append(
             (
                 f.ref,
                 f"{f.subject or ''}\n{'STATUTORY' if f.statutory else 'Non-statutory'}".strip(),
                 f.owner_name or f.owner or "(no owner)",
-                timescale,
+                _timescale(f),
                 f.text,
-                f"{progress}\n{degree}",
+                f"{progress}\nRecommendation met: {f.degree}",
                 f.rag or "",
             )
         )
+    published = rep.published.isoformat() if rep.published else ""
+    columns = (
+        "No",
+        "Subject",
+        "Lead",
+        "Timescales",
+        "Recommendation",
+        "Progress update and degree to which recommendation met",
+        "RAG",
+    )
     return Document(
-        f"Action plan progress summary: {rep['title']}",
+        f"Action plan progress summary: {rep.title}",
         (
             Paragraph(_long(today), label="Date"),
-            Paragraph(
-                f"{rep['body']}, {rep['published'].isoformat() if rep['published'] else ''}".strip(
-                    ", "
-                ),
-                label="Report",
-            ),
-            Table(
-                (
-                    "No",
-                    "Subject",
-                    "Lead",
-                    "Timescales",
-                    "Recommendation",
-                    "Progress update and degree to which recommendation met",
-                    "RAG",
-                ),
-                tuple(rows),
-                rag_column=6,
-            ),
+            Paragraph(f"{rep.body}, {published}".strip(", "), label="Report"),
+            Table(columns, tuple(rows), rag_column=6),
             Heading("Notes", 2),
             Paragraph(rag_rule_text(uow.rules.defaults)),
         ),
-        subtitle=f"{rep['key']}, as at {_long(today)}",
+        subtitle=f"{rep.key}, as at {_long(today)}",
     )
 
 

@@ -60,6 +60,64 @@ def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
+_r = recommendation.c
+_FACTS = (
+    select(
+        _r.id,
+        _r.code,
+        report.c.key,
+        report.c.kind,
+        _r.ref,
+        _r.subject,
+        _r.text,
+        _r.paragraph,
+        _r.statutory,
+        _r.state,
+        _r.degree,
+        person.c.email,
+        person.c.name,
+        person.c.group_name,
+        _r.response_due,
+        _r.plan_due,
+        _r.update_due,
+        _r.target_date,
+        _r.original_target_date,
+        _r.state_changed_at,
+        _r.signed_off_at,
+        _r.closure_note,
+    )
+    .join(report, report.c.id == _r.report_id)
+    .outerjoin(person, person.c.id == _r.owner_id)
+    .order_by(report.c.published, report.c.key, _r.id)
+)
+
+
+def _facts(row: Any) -> RecFacts:
+    return RecFacts(
+        id=row.id,
+        code=row.code,
+        report=row.key,
+        ref=row.ref,
+        subject=row.subject,
+        text=row.text,
+        paragraph=row.paragraph,
+        statutory=bool(row.statutory),
+        state=row.state,
+        degree=row.degree,
+        owner=row.email,
+        owner_name=row.name,
+        group=row.group_name,
+        due=due_in_state(
+            row.state, row.response_due, row.plan_due, row.update_due, row.target_date
+        ),
+        target=row.target_date,
+        original_target=row.original_target_date,
+        state_changed_at=row.state_changed_at,
+        signed_off_at=row.signed_off_at,
+        closure_note=row.closure_note,
+    )
+
+
 def load_recommendations(
     conn: Connection,
     rules: RuleBook,
@@ -68,67 +126,13 @@ def load_recommendations(
     with_updates: bool = False,
 ) -> list[RecFacts]:
     """Facts and RAG status of every recommendation (of `report_keys`, if given)."""
-    r = recommendation.c
-    stmt = (
-        select(
-            r.id,
-            r.code,
-            report.c.key,
-            report.c.kind,
-            r.ref,
-            r.subject,
-            r.text,
-            r.paragraph,
-            r.statutory,
-            r.state,
-            r.degree,
-            person.c.email,
-            person.c.name,
-            person.c.group_name,
-            r.response_due,
-            r.plan_due,
-            r.update_due,
-            r.target_date,
-            r.original_target_date,
-            r.state_changed_at,
-            r.signed_off_at,
-            r.closure_note,
-        )
-        .join(report, report.c.id == r.report_id)
-        .outerjoin(person, person.c.id == r.owner_id)
-        .order_by(report.c.published, report.c.key, r.id)
-    )
-    if report_keys is not None:
-        stmt = stmt.where(report.c.key.in_(report_keys))
+    stmt = _FACTS if report_keys is None else _FACTS.where(report.c.key.in_(report_keys))
     facts: dict[int, RecFacts] = {}
     kinds: dict[int, str] = {}
     for row in conn.execute(stmt):
-        facts[row.id] = RecFacts(
-            id=row.id,
-            code=row.code,
-            report=row.key,
-            ref=row.ref,
-            subject=row.subject,
-            text=row.text,
-            paragraph=row.paragraph,
-            statutory=bool(row.statutory),
-            state=row.state,
-            degree=row.degree,
-            owner=row.email,
-            owner_name=row.name,
-            group=row.group_name,
-            due=due_in_state(
-                row.state, row.response_due, row.plan_due, row.update_due, row.target_date
-            ),
-            target=row.target_date,
-            original_target=row.original_target_date,
-            state_changed_at=row.state_changed_at,
-            signed_off_at=row.signed_off_at,
-            closure_note=row.closure_note,
-        )
+        facts[row.id] = _facts(row)
         kinds[row.id] = row.kind
-    ids = list(facts)
-    for chunk in _chunks(ids):
+    for chunk in _chunks(list(facts)):
         _add_details(conn, facts, chunk, with_updates)
     for rec in facts.values():
         rule = rules.for_recommendation(kinds[rec.id], rec.statutory)
@@ -183,8 +187,24 @@ def _add_details(
             facts[rec_id].latest_update = (at, note, degree)
 
 
-def reports_info(conn: Connection, keys: list[str] | None = None) -> list[dict[str, Any]]:
-    stmt = select(report).order_by(report.c.published, report.c.key)
+@dataclass(frozen=True, slots=True)
+class ReportFacts:
+    """A report as the agenda and the papers see it."""
+
+    key: str
+    title: str
+    body: str
+    kind: str
+    published: date | None
+    committee: str | None
+    created_at: datetime
+
+
+def reports_info(conn: Connection, keys: list[str] | None = None) -> list[ReportFacts]:
+    """The reports (those of `keys`, if given), oldest first."""
+    r = report.c
+    stmt = select(r.key, r.title, r.body, r.kind, r.published, r.committee, r.created_at)
+    stmt = stmt.order_by(r.published, r.key)
     if keys is not None:
-        stmt = stmt.where(report.c.key.in_(keys))
-    return [dict(row._mapping) for row in conn.execute(stmt)]
+        stmt = stmt.where(r.key.in_(keys))
+    return [ReportFacts(*row) for row in conn.execute(stmt)]
