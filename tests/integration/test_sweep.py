@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from config import default_rules, load_rules
-from states import NotPermitted
+from states import TRANSITIONS, NotPermitted, build_machine
 from tests import world
 from tests.world import BOARD, ILAU, OTHER, OWNER
 from workflow.bootstrap import unit_of_work
@@ -212,3 +213,45 @@ def test_two_sweeps_at_once_send_each_reminder_once(engine: Engine, clock: Fixed
         assert tx.conn.execute(select(func.count()).select_from(outbox)).scalar_one() == 2
         assert tx.conn.execute(select(func.count()).select_from(escalation)).scalar_one() == 6
     assert json.dumps(results)  # both results are plain data
+
+
+def _machine_without(event: str, state: str) -> Any:
+    """The lifecycle's machine, except that `event` can no longer fire from `state`."""
+    changed = []
+    for t in TRANSITIONS:
+        sources = [t["source"]] if isinstance(t["source"], str) else list(t["source"])
+        if t["trigger"] == event and state in sources:
+            sources.remove(state)
+            if not sources:
+                continue
+        changed.append({**t, "source": sources})
+    return build_machine(changed)
+
+
+def test_the_machine_decides_what_the_sweep_may_escalate(
+    uow: UnitOfWork, clock: FixedClock
+) -> None:
+    """With `escalate` unable to fire from raised, late responses are reminded, not escalated."""
+    world.build(uow, recs=2)
+    at(clock, "2004-02-01")  # responses were due 2003-12-29: past the grace period
+    assert plain(sweep(uow, dry_run=True))["escalations"] != []
+    result = sweep(uow, machine=_machine_without("escalate", "raised"))
+    assert result.escalations == []
+    assert [r.kind for r in result.reminders] == ["response", "response"]
+
+
+def test_the_machine_decides_which_deadlines_run(uow: UnitOfWork, clock: FixedClock) -> None:
+    """A deadline runs where its answering event can fire: take `update` away from planned and
+    a planned recommendation owes no update, nor a target (it runs while progress is
+    reported), though its actions are chased; take `action_done` away and only they stop."""
+    code = world.build(uow, recs=1)[0]
+    svc.respond(uow, code, ILAU, body="MPS", text="a")
+    svc.respond(uow, code, ILAU, body="MPA", text="b")
+    svc.plan(uow, code, OWNER, actions=[("Do it", OWNER, date(2004, 1, 10))])
+    at(clock, "2004-01-08")  # update due 2003-12-03, target and action 2004-01-10
+    kinds = {r.kind for r in sweep(uow, dry_run=True).reminders}
+    assert kinds == {"update", "target", "action"}
+    narrowed = sweep(uow, dry_run=True, machine=_machine_without("update", "planned"))
+    assert {r.kind for r in narrowed.reminders} == {"action"}
+    no_actions = sweep(uow, dry_run=True, machine=_machine_without("action_done", "planned"))
+    assert {r.kind for r in no_actions.reminders} == {"update", "target"}
