@@ -22,7 +22,7 @@ def advisory_lock_sql(name: str, wait: bool = True) -> str:
     return f"SELECT {call}({0x726500 + _LOCK_IDS[name]}, hashtext(current_schema()))"
 
 
-_CHAIN_LOCK = Prepared(text(advisory_lock_sql("audit")))
+_CHAIN_LOCK = Prepared(text(advisory_lock_sql("audit")), only_on="postgresql")
 
 
 def lock_chain(conn: Connection) -> None:

@@ -1,9 +1,18 @@
-"""Hot-path statements: a Core statement compiled once per dialect, run on the DBAPI cursor.
+"""Hot-path statements: a Core statement compiled once per dialect and driver, run on the
+DBAPI cursor.
 
 SQLAlchemy's per-execution machinery costs ~50 µs a statement, several times what SQLite
 itself needs; the event path runs a handful of statements per transaction, so it compiles
 them once and applies the same type processors SQLAlchemy would, around a plain cursor.
 Everything else uses SQLAlchemy Core as usual, in the same transaction.
+
+What this bypasses, and so must not be relied on for these statements: SQLAlchemy's
+compiled cache and statement events (`before_cursor_execute` and the like, so no echo or
+logging of them), its result objects (rows are plain tuples, typed by the same result
+processors), `Connection.execute`'s handling of `executemany`, RETURNING and server-side
+cursors, and the translation of driver errors into `sqlalchemy.exc.DBAPIError` (a driver
+error escapes as the driver's own). `tests/integration/test_prepared.py` checks that every
+statement made here gives the same rows, or the same writes, as `Connection.execute`.
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from sqlalchemy.sql import ClauseElement, Select
 from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any]
+ALL: list[Prepared] = []
+"""Every statement prepared so far (module constants, and those made on first use)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,19 +40,30 @@ class _Compiled:
 
 
 class Prepared:
-    """One statement; `column_keys` names the SET/VALUES columns of an update or insert."""
+    """One statement; `column_keys` names the SET/VALUES columns of an update or insert, and
+    `only_on` the one dialect it is written for, if any."""
 
-    __slots__ = ("_by_dialect", "column_keys", "statement")
+    __slots__ = ("_by_dialect", "column_keys", "only_on", "statement")
 
-    def __init__(self, statement: ClauseElement, column_keys: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        statement: ClauseElement,
+        column_keys: Sequence[str] | None = None,
+        only_on: str | None = None,
+    ) -> None:
         self.statement = statement
         self.column_keys = list(column_keys) if column_keys is not None else None
-        self._by_dialect: dict[str, _Compiled] = {}
+        self.only_on = only_on
+        # Keyed by dialect and driver: two drivers of one database may differ in paramstyle
+        # and in the type processors they need.
+        self._by_dialect: dict[tuple[str, str], _Compiled] = {}
+        ALL.append(self)
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
-        found = self._by_dialect.get(dialect.name)
+        key = (dialect.name, dialect.driver)
+        found = self._by_dialect.get(key)
         if found is None:
-            found = self._by_dialect[dialect.name] = self._compile(dialect)
+            found = self._by_dialect[key] = self._compile(dialect)
         return found
 
     def _compile(self, dialect: Dialect) -> _Compiled:
