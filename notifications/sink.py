@@ -1,7 +1,8 @@
 """A local SMTP server (aiosmtpd, on loopback) that keeps what it receives.
 
-For the demo and the tests: aiosmtpd is a development dependency, so import this module only
-there. It is a real server speaking SMTP, not a mock.
+For the demo and the tests: aiosmtpd comes with the `demo` extra (`pip install rectrack[demo]`,
+which `dev` includes), so only the demo and the tests import this module. It is a real server
+speaking SMTP, not a mock.
 """
 
 from __future__ import annotations

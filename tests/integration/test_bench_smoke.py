@@ -39,7 +39,10 @@ def test_bench_sweep_prints_a_row_per_size(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = run_bench(
-        "bench_sweep.py", ["--sizes", "1000,2000", "--fixed-due", "5"], capsys, monkeypatch
+        "bench_sweep.py",
+        ["--sizes", "1000,2000", "--fixed-due", "5", "--rounds", "2"],
+        capsys,
+        monkeypatch,
     )
     table = [line.split() for line in out.splitlines() if line.startswith("sqlite ")]
     assert [(row[1], row[2]) for row in table[:4]] == [
@@ -48,7 +51,10 @@ def test_bench_sweep_prints_a_row_per_size(
         ("1000", "5"),
         ("2000", "5"),
     ]
-    assert all(int(row[6]) == int(row[2]) for row in table[:4])  # one reminder per due item
+    # ... reminders, escalations, mails: one reminder per due item
+    assert all(int(row[-3]) == int(row[2]) for row in table[:4])
+    ratios = [line for line in out.splitlines() if line.startswith("ratio sweep/raw sqlite")]
+    assert len(ratios) == 4 and all(float(r.split(":")[1].split()[0]) > 0 for r in ratios)
 
 
 def test_bench_report_times_each_stage(

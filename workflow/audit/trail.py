@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from workflow.clock import instant_text
-from workflow.store.dialect import lock_chain
+from workflow.store.dialect import bulk_insert, lock_chain
 from workflow.store.prepared import Prepared
 from workflow.store.tables import audit_event
 
@@ -144,5 +144,5 @@ class AuditWriter:
         if len(self._rows) == 1:
             _INSERT.execute(self._conn, self._rows[0])
         else:
-            self._conn.execute(insert(audit_event), self._rows)
+            bulk_insert(self._conn, audit_event, self._rows)
         self._rows.clear()

@@ -4,7 +4,7 @@ ILAU by hand; cleared once their cause is cured. The committee's members hear of
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func, insert, literal, or_, select, update
@@ -12,13 +12,13 @@ from sqlalchemy import case, func, insert, literal, or_, select, update
 from config import Rule
 from states import FINAL, MISSED, Case, Request
 from workflow.chasing.candidates import Obligation, Policy
-from workflow.directory.people import recipients_with_role
+from workflow.directory.people import get_person, recipients_with_role
 from workflow.lifecycle.due import add_days
 from workflow.lifecycle.transition import Effect, Loaded, Outcome, fire_event
 from workflow.mail.compose import EscalationNotice, escalation_digest
 from workflow.mail.outbox import Mail, enqueue
-from workflow.store.dialect import insert_ignoring_duplicates
-from workflow.store.tables import escalation, person, recommendation
+from workflow.store.dialect import bulk_insert
+from workflow.store.tables import escalation, recommendation
 from workflow.store.uow import Tx, UnitOfWork
 
 SWEEPER = "system:sweep"
@@ -59,13 +59,18 @@ def raise_escalations(tx: Tx, owed: list[Obligation], policy: Policy) -> list[Es
         )
     if not rows:
         return []
-    stmt = insert_ignoring_duplicates(tx.conn, escalation, ["rec_id", "key"])
-    new = tx.conn.execute(stmt.returning(escalation.c.rec_id, escalation.c.key), rows).all()
+    new = bulk_insert(
+        tx.conn, escalation, rows, skip_existing=("rec_id", "key"), returning=("rec_id", "key")
+    )
     raised = []
     for rec_id, key in sorted(new):  # by recommendation (creation order: R2 before R10)
         item = by_key[(rec_id, key)]
         reason, committee = MISSED[item.kind], item.rule.escalate_to
-        raised.append(EscalationNotice(item.rec, item.subject, reason, item.due, committee, None))
+        raised.append(
+            EscalationNotice(
+                item.rec, item.subject, reason, item.due, committee, None, item.owner, item.group
+            )
+        )
         tx.audit.append(
             actor=SWEEPER,
             event="escalate",
@@ -141,30 +146,12 @@ def clear_cured(tx: Tx, policy: Policy) -> list[str]:
     return codes
 
 
-def _with_owners(tx: Tx, raised: list[EscalationNotice]) -> list[EscalationNotice]:
-    r = recommendation.c
-    owners = {
-        code: (email, group)
-        for code, email, group in tx.conn.execute(
-            select(r.code, person.c.email, person.c.group_name)
-            .join(person, person.c.id == r.owner_id)
-            .where(r.code.in_({e.rec for e in raised}))
-        )
-    }
-    return [
-        replace(
-            e, owner=owners.get(e.rec, (None, None))[0], group=owners.get(e.rec, (None, None))[1]
-        )
-        for e in raised
-    ]
-
-
 def board_mails(tx: Tx, raised: list[EscalationNotice]) -> list[Mail]:
     """One message per board member per committee, listing its new escalations."""
     if not raised:
         return []
     by_committee: dict[str, list[EscalationNotice]] = defaultdict(list)
-    for e in _with_owners(tx, raised):
+    for e in raised:
         by_committee[e.committee].append(e)
     return [
         escalation_digest(email, name, committee, items, tx.today)
@@ -200,7 +187,10 @@ def escalate(
         subject = tx.conn.execute(
             select(recommendation.c.subject).where(recommendation.c.id == rec.id)
         ).scalar()
-        notice = EscalationNotice(rec.code, subject, "manual", None, rule.escalate_to, reason)
+        group = get_person(tx.conn, rec.owner).group if rec.owner else None
+        notice = EscalationNotice(
+            rec.code, subject, "manual", None, rule.escalate_to, reason, rec.owner, group
+        )
         enqueue(tx, board_mails(tx, [notice]))
         return Effect(details={"escalation": {"reason": "manual", "committee": rule.escalate_to}})
 

@@ -9,6 +9,9 @@ thing due gets one reminder at its current stage, not one per day missed.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import structlog
@@ -50,6 +53,20 @@ class SweepResult:
         return bool(self.reminders or self.escalations or self.cleared or self.unowned)
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Run a batch without the cyclic garbage collector: the sweep's many small objects are
+    freed by reference counting as it goes, and a collection in the middle of it would scan
+    every object the process holds (measured: it made the 1M sweep 10-70% slower)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class _DryRun(Exception):
     def __init__(self, result: SweepResult) -> None:
         self.result = result
@@ -62,7 +79,7 @@ def sweep(uow: UnitOfWork, *, dry_run: bool = False, machine: Machine = MACHINE)
     everything is worked out and then rolled back.
     """
     try:
-        with uow.write() as tx:
+        with _cyclic_gc_paused(), uow.write() as tx:
             if not try_lock(tx.conn, "sweep"):
                 log.info("sweep skipped: another sweep holds the lock")
                 return SweepResult(skipped=True)

@@ -14,10 +14,13 @@ import shlex
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from notifications.sink import Mailbox, free_port
 from workflow.cli.main import run
 from workflow.demo.story import STORY, Say, Step, Sweep
+
+if TYPE_CHECKING:
+    from notifications.sink import Mailbox
 
 OUT = Path("demo-out")
 DB = OUT / "rectrack-demo.db"
@@ -175,6 +178,11 @@ def documents() -> None:
 
 
 def main() -> int:
+    try:
+        from notifications.sink import Mailbox, free_port
+    except ImportError:
+        print("the demo needs its SMTP server: pip install 'rectrack[demo]'", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     OUT.mkdir(exist_ok=True)
     for suffix in ("", "-wal", "-shm"):

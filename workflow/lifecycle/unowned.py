@@ -13,7 +13,7 @@ from states import OPEN
 from workflow.directory.people import recipients_with_role
 from workflow.mail.compose import Unowned, ilau_digest
 from workflow.mail.outbox import Mail, enqueue
-from workflow.store.dialect import insert_ignoring_duplicates
+from workflow.store.dialect import bulk_insert
 from workflow.store.tables import notice, person, recommendation
 from workflow.store.uow import Tx
 
@@ -62,8 +62,11 @@ def untold_unowned(tx: Tx) -> list[Unowned]:
         }
         for i, _, _, key, _ in found
     ]
-    stmt = insert_ignoring_duplicates(tx.conn, notice, ["rec_id", "key"])
-    new = set(tx.conn.execute(stmt.returning(notice.c.rec_id, notice.c.key), rows).all())
+    new = set(
+        bulk_insert(
+            tx.conn, notice, rows, skip_existing=("rec_id", "key"), returning=("rec_id", "key")
+        )
+    )
     return [Unowned(c, s, p) for i, c, s, key, p in sorted(found) if (i, key) in new]
 
 

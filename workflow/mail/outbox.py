@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from config import MailSettings
 from notifications import (
@@ -26,6 +26,7 @@ from notifications import (
     message_id_for,
     send_batch,
 )
+from workflow.store.dialect import bulk_insert
 from workflow.store.tables import outbox
 from workflow.store.uow import Tx, UnitOfWork
 
@@ -62,8 +63,7 @@ def enqueue(tx: Tx, mails: Iterable[Mail]) -> int:
         }
         for m in mails
     ]
-    if rows:
-        tx.conn.execute(insert(outbox), rows)
+    bulk_insert(tx.conn, outbox, rows)
     return len(rows)
 
 

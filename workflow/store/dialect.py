@@ -1,13 +1,22 @@
-"""Where SQLite and PostgreSQL differ, in one place: locks, inserts that ignore duplicates,
-and read-only transactions."""
+"""Where SQLite and PostgreSQL differ, in one place: locks, bulk inserts that skip
+duplicates, and read-only transactions."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Table, text
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache, lru_cache
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Table, text
 
 from workflow.store.prepared import Prepared
+
+Processor = Callable[[Any], Any] | None
 
 BEGIN_KEY = "rectrack.begin"
 """`conn.info` key naming the statement that begins the next transaction on SQLite."""
@@ -41,13 +50,148 @@ def try_lock(conn: Connection, name: str) -> bool:
     return bool(conn.execute(text(advisory_lock_sql(name, wait=False))).scalar())
 
 
-def insert_ignoring_duplicates(conn: Connection, table: Table, keys: list[str]) -> Insert:
-    """INSERT ... ON CONFLICT (keys) DO NOTHING, in the connection's dialect."""
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    return dialect_insert(table).on_conflict_do_nothing(index_elements=keys)
-
-
 def begin_read_only(conn: Connection) -> None:
     """Make the next transaction on `conn` a reader: on SQLite, one that takes no write lock."""
     if conn.dialect.name == "sqlite":
         conn.info[BEGIN_KEY] = "BEGIN"
+
+
+def bulk_insert(
+    conn: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    skip_existing: Sequence[str] = (),
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """Insert `rows` (all with the same columns); with `skip_existing`, those whose values of
+    these (unique) columns are already there are skipped; returns the `returning` columns of
+    the rows inserted.
+
+    Rows go in a few large statements, not one by one through SQLAlchemy: on PostgreSQL by
+    COPY when nothing is skipped or returned, else as one JSON document unpacked by the
+    server (`jsonb_array_elements`: a statement with thousands of parameters is slow for the
+    driver to prepare); on SQLite as multi-row VALUES of `_SQLITE_ROWS` rows each. Values
+    pass through the columns' own bind processors first, as SQLAlchemy would pass them.
+    """
+    if not rows:
+        return []
+    columns = tuple(rows[0])
+    plan = _bulk_plan(conn.dialect, table, columns, tuple(skip_existing), tuple(returning))
+    values = [[row[c] for c in columns] for row in rows]
+    for i, bind in plan.binders:
+        # Such columns hold dates and instants, mostly the same few: each is converted once.
+        memo: dict[Any, Any] = {}
+        for row_values in values:
+            v = row_values[i]
+            try:
+                row_values[i] = memo[v]
+            except KeyError:
+                row_values[i] = memo[v] = bind(v)
+            except TypeError:  # unhashable (a JSON column's list, say)
+                row_values[i] = bind(v)
+    if conn.dialect.name == "postgresql" and not plan.tail:
+        _copy(conn, plan, values)
+        return []
+    found: list[Any] = []
+    for sql, params in _statements(conn.dialect.name, plan, values):
+        result = conn.exec_driver_sql(sql, params)
+        if returning:
+            found.extend(result.cursor.fetchall())
+        result.close()
+    if not plan.readers:
+        return [tuple(r) for r in found]
+    out = [list(r) for r in found]
+    for i, read in plan.readers:
+        for r in out:
+            r[i] = read(r[i])
+    return [tuple(r) for r in out]
+
+
+# Rows per INSERT on SQLite: 500 rows of a dozen columns stay far below its 32766 parameters.
+_SQLITE_ROWS = 500
+
+
+def _copy(conn: Connection, plan: _BulkPlan, values: list[list[Any]]) -> None:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {plan.target} FROM STDIN") as copy:
+        for row in values:
+            copy.write_row(row)
+    cursor.close()
+
+
+def _statements(
+    dialect: str, plan: _BulkPlan, values: list[list[Any]]
+) -> Iterator[tuple[str, Any]]:
+    """The statements, with their parameters, that insert `values`."""
+    if dialect == "postgresql":
+        yield plan.sql(0), {"rows": json.dumps(values, separators=(",", ":"), default=_json_value)}
+        return
+    for start in range(0, len(values), _SQLITE_ROWS):
+        chunk = values[start : start + _SQLITE_ROWS]
+        yield plan.sql(len(chunk)), tuple(chain.from_iterable(chunk))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()  # an instant keeps its offset: PostgreSQL reads it as such
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+@dataclass(frozen=True)
+class _BulkPlan:
+    """How rows of some columns go into a table, on one dialect."""
+
+    dialect: Dialect
+    target: str  # table (columns)
+    tail: str  # ON CONFLICT ... RETURNING ...
+    picks: str  # PostgreSQL: the columns read from each JSON element, cast
+    width: int
+    binders: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column index, processor)
+    readers: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+    @lru_cache(maxsize=64)  # noqa: B019 - plans are few and live as long as the process
+    def sql(self, rows: int) -> str:
+        """The statement for `rows` rows (PostgreSQL: for any number, as one document)."""
+        if self.dialect.name == "postgresql":
+            source = f"SELECT {self.picks} FROM jsonb_array_elements(%(rows)s::jsonb) AS j"
+        else:
+            one = "(" + ", ".join("?" * self.width) + ")"
+            source = "VALUES " + ", ".join([one] * rows)
+        return f"INSERT INTO {self.target} {source}{self.tail}"
+
+
+@cache
+def _bulk_plan(
+    dialect: Dialect,
+    table: Table,
+    columns: tuple[str, ...],
+    unique: tuple[str, ...],
+    returning: tuple[str, ...],
+) -> _BulkPlan:
+    cols = [table.c[c] for c in columns]
+    q = dialect.identifier_preparer.quote
+    tail = ""
+    if unique:
+        tail += f" ON CONFLICT ({', '.join(map(q, unique))}) DO NOTHING"
+    if returning:
+        tail += f" RETURNING {', '.join(map(q, returning))}"
+    picks = ", ".join(f"(j ->> {i})::{c.type.compile(dialect=dialect)}" for i, c in enumerate(cols))
+    return _BulkPlan(
+        dialect,
+        f"{q(table.name)} ({', '.join(map(q, columns))})",
+        tail,
+        picks,
+        len(cols),
+        _processors(c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols),
+        _processors(
+            table.c[c].type.dialect_impl(dialect).result_processor(dialect, None) for c in returning
+        ),
+    )
+
+
+def _processors(found: Iterable[Processor]) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    """The processors that do something, with the index of their column."""
+    return tuple((i, f) for i, f in enumerate(found) if f is not None)

@@ -69,8 +69,14 @@ class Prepared:
     def _compile(self, dialect: Dialect) -> _Compiled:
         if dialect.paramstyle not in ("named", "pyformat"):
             dialect = type(dialect)(paramstyle="named")  # type: ignore[call-arg]
+        # `IN` lists are rendered as one parameter each, with their values as defaults.
         compiled = cast(
-            SQLCompiler, self.statement.compile(dialect=dialect, column_keys=self.column_keys)
+            SQLCompiler,
+            self.statement.compile(
+                dialect=dialect,
+                column_keys=self.column_keys,
+                compile_kwargs={"render_postcompile": True},
+            ),
         )
         binders: list[tuple[str, Processor]] = []
         for name, bind in compiled.binds.items():
@@ -104,6 +110,21 @@ class Prepared:
         count: int = cursor.rowcount
         cursor.close()
         return count
+
+    def all(
+        self, conn: Connection, params: Mapping[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Run a query; every row, with SQLAlchemy's result types applied."""
+        cursor, c = self._run(conn, params or {})
+        rows = cursor.fetchall()
+        cursor.close()
+        if not c.any_reader:
+            return rows  # type: ignore[no-any-return]
+        readers = c.readers
+        return [
+            tuple(v if r is None else r(v) for v, r in zip(row, readers, strict=True))
+            for row in rows
+        ]
 
     def first(
         self, conn: Connection, params: Mapping[str, Any] | None = None
