@@ -28,6 +28,7 @@ lint: $(STAMP)
 # Full-size benchmarks, on demand (not part of `make test`). BENCH_PG adds PostgreSQL runs.
 BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/test
 bench: $(STAMP)
+	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_transitions.py
 	$(PY) bench/bench_sweep.py --pg $(BENCH_PG)
 	$(PY) bench/bench_audit.py

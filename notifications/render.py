@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +19,9 @@ class Rendered:
 
 @cache
 def _environment() -> Environment:
-    # Built on first use, not at import: nothing is loaded until a message is rendered.
+    # Built on first use, not at import: Jinja2 is not even loaded until a message is rendered.
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     return Environment(
         loader=PackageLoader("notifications", "templates"),
         autoescape=select_autoescape(["html"]),

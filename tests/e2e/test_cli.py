@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -354,3 +356,18 @@ def test_the_command_line_on_postgresql(pg_engine: Engine, tmp_path: Path) -> No
     assert [
         h["event"] for h in cli.ok("rec", "show", "botj-2003/R1", "--json").json["history"]
     ] == ["raise", "record_response", "record_response", "respond"]
+
+
+def test_showing_a_recommendation_loads_only_what_it_needs(cli: Cli) -> None:
+    """`rec show` starts fast: no papers' libraries, no scheduler, no templates, no logging."""
+    cli.ok("init")
+    code = (
+        "import sys\n"
+        "from workflow.cli.main import run\n"
+        f"code = run(['--db', {cli.db!r}, 'rec', 'show', 'nope/R1'])\n"
+        "heavy = ['matplotlib', 'docx', 'jinja2', 'apscheduler', 'structlog', 'pydantic',"
+        " 'yaml', 'aiosmtplib', 'alembic']\n"
+        "print(code, *(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["2"]  # no such recommendation, and nothing heavy loaded

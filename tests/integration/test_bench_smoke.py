@@ -70,3 +70,11 @@ def test_bench_report_times_each_stage(
         "agenda + report + slowest format",
     ):
         assert stage in out
+
+
+def test_bench_startup_prints_the_ratio(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = run_bench("bench_startup.py", ["--runs", "1"], capsys, monkeypatch)
+    assert "rectrack rec show:" in out
+    assert float(out.split("ratio startup/import-sqlalchemy:")[1].split()[0]) > 0

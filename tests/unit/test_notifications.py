@@ -8,8 +8,9 @@ from html.parser import HTMLParser
 import pytest
 from jinja2 import UndefinedError
 
-from notifications import build_message, header_safe, message_id_for, render
-from workflow.mail.outbox import backoff
+from notifications.message import build_message, header_safe, message_id_for
+from notifications.render import render
+from workflow.mail.delivery import backoff
 
 ITEM = {
     "rec": "botj-2003/R1",

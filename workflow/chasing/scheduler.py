@@ -28,8 +28,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from config import SchedulerSettings
+from config.logging import get_logger
 
-log = structlog.get_logger("rectrack.scheduler")
+log = get_logger("rectrack.scheduler")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import structlog
 from transitions import Machine
 
+from config.logging import get_logger
 from states import MACHINE
 from workflow.chasing.candidates import Policy, actions_due, deadlines_due, rule_table
 from workflow.chasing.escalations import SWEEPER, board_mails, clear_cured, raise_escalations
@@ -27,7 +27,7 @@ from workflow.plain import OMIT_DEFAULT
 from workflow.store.dialect import try_lock
 from workflow.store.uow import UnitOfWork
 
-log = structlog.get_logger("rectrack.sweep")
+log = get_logger("rectrack.sweep")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,8 +14,42 @@ from workflow.bootstrap import App
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Which modules register each top-level command: a command line imports only its own, so
+# that `rec show` loads neither the papers' libraries nor the scheduler's.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "init": ("commands",),
+    "import": ("commands",),
+    "people": ("commands",),
+    "report": ("commands", "committees"),
+    "rec": ("recs", "events"),
+    "escalate": ("events",),
+    "audit": ("audit",),
+    "sweep": ("scheduling",),
+    "escalations": ("scheduling",),
+    "outbox": ("scheduling",),
+    "scheduler": ("scheduling",),
+    "committee": ("committees",),
+    "meeting": ("committees",),
+    "agenda": ("committees",),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """The `rectrack` group: each command's module is imported when the command is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for module in COMMAND_MODULES.get(cmd_name, ()):
+            importlib.import_module(f"workflow.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--db",
     envvar="RECTRACK_DB",

@@ -11,24 +11,16 @@ import sys
 from collections.abc import Sequence
 
 import click
-import structlog
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from config import ConfigError
+from config.logging import get_logger
 from states import Refused
-from workflow.cli import (  # noqa: F401 - registers the commands
-    audit,
-    commands,
-    committees,
-    events,
-    recs,
-    scheduling,
-)
 from workflow.cli.app import cli
 from workflow.cli.exits import FAILED, exit_code
 from workflow.errors import RectrackError
 
-log = structlog.get_logger("rectrack.cli")
+log = get_logger("rectrack.cli")
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,8 @@ from workflow.chasing.sweep import SweepResult, sweep
 from workflow.cli.app import cli, json_option, pass_app
 from workflow.cli.exits import FAILED
 from workflow.cli.output import emit_json, shorten, table
-from workflow.mail.outbox import deliver, list_outbox
+from workflow.mail.delivery import deliver
+from workflow.mail.outbox import list_outbox
 
 
 @cli.command("sweep")
@@ -152,7 +153,8 @@ def scheduler_command(ctx: click.Context, once: bool) -> None:
     from workflow.chasing.scheduler import Job, run_scheduler
 
     app: App = ctx.obj
-    configure_logging(app.settings.log_level or "INFO")  # a service: say what it does
+    # A service: say what it does, APScheduler's own lines included, from the start.
+    configure_logging(app.settings.log_level or "INFO", at_once=True)
     app.uow()  # fail now, not in a job, if the database is not initialised
     settings = app.settings.scheduler
     jobs = [

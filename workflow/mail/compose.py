@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from notifications import render
+from notifications.render import render
 from workflow.mail.outbox import Mail
 
 KIND_LABEL = {
