@@ -35,11 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         db = str(Path(tmp) / "startup.db")
         now = ["--db", db, "--now", "2003-11-03"]
         subprocess.run([RECTRACK, *now, "init"], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(
-            [RECTRACK, *now, "import", str(DEMO), "--actor", "ilau@mps.example.org"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        subprocess.run([RECTRACK, *now, "import", str(DEMO)], check=True, stdout=subprocess.DEVNULL)
         show = [RECTRACK, *now, "rec", "show", "botj-2003/R1"]
         bare = [sys.executable, "-c", "import sqlalchemy, click"]
         timed(show), timed(bare)  # warm the file cache

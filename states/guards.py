@@ -68,6 +68,11 @@ def _actions_owned_and_dated(case: Case, req: Request) -> str | None:
     return f"action(s) {_nums(bad)} lack an owner or a target date" if bad else None
 
 
+def _action_owners_active(case: Case, req: Request) -> str | None:
+    gone = [f"{a.number} ({a.owner})" for a in req.actions if not a.owner_active]
+    return f"action(s) {', '.join(gone)} are owned by someone no longer active" if gone else None
+
+
 def _targets_in_future(case: Case, req: Request) -> str | None:
     bad = [a.number for a in req.actions if a.target is not None and a.target <= req.today]
     return f"action(s) {_nums(bad)} have a target date not after {req.today}" if bad else None
@@ -184,6 +189,7 @@ BODY_IS_RESPONDING = Guard("body_is_responding", _body_is_responding)
 ANSWER_GIVEN = Guard("answer_given", _answer_given)
 HAS_ACTIONS = Guard("has_actions", _has_actions)
 ACTIONS_OWNED_AND_DATED = Guard("actions_owned_and_dated", _actions_owned_and_dated)
+ACTION_OWNERS_ACTIVE = Guard("action_owners_active", _action_owners_active)
 TARGETS_IN_FUTURE = Guard("targets_in_future", _targets_in_future)
 TARGETS_WITHIN_HORIZON = Guard("targets_within_horizon", _targets_within_horizon)
 NOTE_GIVEN = Guard("note_given", _note_given)

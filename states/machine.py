@@ -34,6 +34,7 @@ TRANSITIONS: list[dict[str, Any]] = [
         "conditions": [
             g.HAS_ACTIONS,
             g.ACTIONS_OWNED_AND_DATED,
+            g.ACTION_OWNERS_ACTIVE,
             g.TARGETS_IN_FUTURE,
             g.TARGETS_WITHIN_HORIZON,
         ],
@@ -140,7 +141,7 @@ def fire(event: str, case: Case, request: Request) -> str:
 
     Raises NotPermitted, EventNotAllowed or GuardRefused; on any of them `case.state` is unchanged.
     """
-    authorise(event, case, request.actor)
+    authorise(event, case, request.actor, request.action_number)
     case.refused = None
     try:
         moved = MACHINE.events[event].trigger(case, request=request)

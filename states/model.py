@@ -40,6 +40,7 @@ class ActionFacts:
     target: date | None
     done: bool = False
     dropped_reason: str | None = None
+    owner_active: bool = True
 
     @property
     def closed(self) -> bool:
@@ -86,6 +87,10 @@ class Case:
     target: date | None = None
     pending_extension: PendingExtension | None = None
     complete_from_in_progress: bool = False
+    # Who owned it since it was raised or last reopened, and who recorded it as completely met:
+    # none of them may sign it off.
+    past_owners: frozenset[str] = frozenset()
+    completed_by: frozenset[str] = frozenset()
     refused: Refusal | None = None
 
 

@@ -1,5 +1,7 @@
-"""Who may fire which event: an owner acts on their own recommendations, `ilau` on all,
-and sign-off is by someone other than the owner."""
+"""Who may do what: an owner acts on their own recommendations (and an action's owner on
+that action), `ilau` on all; sign-off is by someone who never owned the recommendation since
+it was raised or reopened, nor recorded it as completely met. The directory's operations
+(import, people, committees, meetings) are in the same table."""
 
 from __future__ import annotations
 
@@ -12,17 +14,26 @@ from states.model import Actor, Case
 @dataclass(frozen=True, slots=True)
 class Permission:
     """`owner`: the recommendation's owner may fire it; `roles`: these roles may, on any
-    recommendation; `not_owner`: the owner never may, whatever their roles."""
+    recommendation; `action_owner`: the owner of the plan action it names may;
+    `not_owner`: nobody who owned it since it was raised or last reopened ever may, whatever
+    their roles; `not_recorder`: nor whoever recorded its degree met as completely."""
 
     owner: bool
     roles: frozenset[str]
     not_owner: bool = False
+    action_owner: bool = False
+    not_recorder: bool = False
 
 
 _OWNER_OR_ILAU = Permission(owner=True, roles=frozenset({"ilau"}))
-_SIGN_OFF = Permission(owner=False, roles=frozenset({"ilau", "board"}), not_owner=True)
+_ACTION = Permission(owner=True, roles=frozenset({"ilau"}), action_owner=True)
+_DECIDE = Permission(owner=False, roles=frozenset({"ilau", "board"}), not_owner=True)
+_SIGN_OFF = Permission(
+    owner=False, roles=frozenset({"ilau", "board"}), not_owner=True, not_recorder=True
+)
 _ILAU_OR_BOARD = Permission(owner=False, roles=frozenset({"ilau", "board"}))
 _ILAU = Permission(owner=False, roles=frozenset({"ilau"}))
+_COMMITTEES = Permission(owner=False, roles=frozenset({"ilau", "secretary"}))
 
 PERMISSIONS: dict[str, Permission] = {
     "raise": Permission(owner=False, roles=frozenset({"ilau", "admin"})),
@@ -31,32 +42,57 @@ PERMISSIONS: dict[str, Permission] = {
     "plan": _OWNER_OR_ILAU,
     "start": _OWNER_OR_ILAU,
     "update": _OWNER_OR_ILAU,
-    "action_done": _OWNER_OR_ILAU,
-    "action_drop": _OWNER_OR_ILAU,
+    "action_done": _ACTION,
+    "action_drop": _ACTION,
     "monitor": _OWNER_OR_ILAU,
     "extend": _OWNER_OR_ILAU,
     "complete": _SIGN_OFF,
-    "approve_extension": _SIGN_OFF,
-    "reject_extension": _SIGN_OFF,
+    "approve_extension": _DECIDE,
+    "reject_extension": _DECIDE,
     # Dropping a recommendation was how they got lost (HMIC, BOTJ 4.1.9): not the owner's call.
     "supersede": _ILAU_OR_BOARD,
     "reopen": _ILAU,
     "reassign": _ILAU,
     "escalate": _ILAU,
     "edit": Permission(owner=False, roles=frozenset({"ilau", "admin"})),
+    # The directory: who may bring reports and people in, and arrange committees.
+    "import": _ILAU,
+    "person.add": _ILAU,
+    "person.deactivate": _ILAU,
+    "committee.add": _COMMITTEES,
+    "meeting.add": _COMMITTEES,
+    "meeting.plan": _COMMITTEES,
 }
 
 
-def authorise(event: str, case: Case | None, actor: Actor) -> None:
-    """Raise NotPermitted unless `actor` may fire `event` on `case` (None: a new one)."""
+def authorise(
+    event: str, case: Case | None, actor: Actor, action_number: int | None = None
+) -> None:
+    """Raise NotPermitted unless `actor` may fire `event` on `case` (None: no recommendation:
+    a new one, or a directory operation); `action_number` is the plan action it names."""
     rule = PERMISSIONS[event]
     is_owner = case is not None and case.owner == actor.email
     if not actor.active:
         raise NotPermitted(event, actor.email, "their account is not active")
-    if rule.not_owner and is_owner:
-        raise NotPermitted(event, actor.email, "the owner cannot sign off their own work")
+    if rule.not_owner and case is not None:
+        if is_owner:
+            raise NotPermitted(event, actor.email, "the owner cannot sign off their own work")
+        if actor.email in case.past_owners:
+            raise NotPermitted(
+                event, actor.email, "they owned it since it was raised or last reopened"
+            )
+    if rule.not_recorder and case is not None and actor.email in case.completed_by:
+        raise NotPermitted(event, actor.email, "they recorded it as completely met themselves")
     if rule.roles & actor.roles or (rule.owner and is_owner):
+        return
+    if rule.action_owner and case is not None and _owns_action(case, actor, action_number):
         return
     needed = " or ".join(sorted(rule.roles))
     who = f"the owner or {needed}" if rule.owner else needed
+    if rule.action_owner:
+        who = f"the owner, the action's owner or {needed}"
     raise NotPermitted(event, actor.email, f"only {who} may")
+
+
+def _owns_action(case: Case, actor: Actor, number: int | None) -> bool:
+    return any(a.number == number and a.owner == actor.email for a in case.actions)

@@ -20,11 +20,11 @@ REPORT = "botj-2003"
 
 def build(uow: UnitOfWork, recs: int = 3, bodies: tuple[str, ...] = ("MPS", "MPA")) -> list[str]:
     """People, report `botj-2003` with `recs` recommendations owned by OWNER; returns their ids."""
-    add_person(uow, ILAU, name="Ivy Lau", roles=["ilau"])
-    add_person(uow, OWNER, name="Owen Owner", roles=["owner"], group="TP")
-    add_person(uow, OTHER, name="Olive Other", roles=["owner"], group="HR")
-    add_person(uow, BOARD, name="Bea Board", roles=["board"])
-    add_person(uow, ADMIN, name="Ada Admin", roles=["admin"])
+    add_person(uow, ILAU, name="Ivy Lau", roles=["ilau"])  # the first: the set-up adds it
+    add_person(uow, OWNER, name="Owen Owner", roles=["owner"], group="TP", actor=ILAU)
+    add_person(uow, OTHER, name="Olive Other", roles=["owner"], group="HR", actor=ILAU)
+    add_person(uow, BOARD, name="Bea Board", roles=["board"], actor=ILAU)
+    add_person(uow, ADMIN, name="Ada Admin", roles=["admin"], actor=ILAU)
     with uow.write() as tx:
         insert_report(
             tx,
@@ -58,9 +58,9 @@ def advance(clock: FixedClock, days: int) -> None:
     clock.move_to(clock.now() + timedelta(days=days))
 
 
-def to_in_progress(uow: UnitOfWork, clock: FixedClock, code: str) -> None:
-    """Respond (both bodies), plan one action 60 days out, and start."""
+def to_in_progress(uow: UnitOfWork, clock: FixedClock, code: str, owner: str = OWNER) -> None:
+    """Respond (both bodies), plan one action 60 days out, and start, as `owner`."""
     svc.respond(uow, code, ILAU, body="MPS", text="Accepted")
     svc.respond(uow, code, ILAU, body="MPA", text="Agreed")
-    svc.plan(uow, code, OWNER, actions=[("Do it", OWNER, clock.today() + timedelta(days=60))])
-    svc.start(uow, code, OWNER)
+    svc.plan(uow, code, owner, actions=[("Do it", owner, clock.today() + timedelta(days=60))])
+    svc.start(uow, code, owner)

@@ -23,7 +23,9 @@ def setup_world(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "people.yaml").write_text(PEOPLE)
     (tmp_path / "botj.yaml").write_text(GOOD_YAML)
     cli.ok("import", str(tmp_path / "people.yaml"))
-    assert cli.ok("import", str(tmp_path / "botj.yaml"), "--json").json == {
+    assert cli.ok(
+        "import", str(tmp_path / "botj.yaml"), "--actor", "ilau@x.org", "--json"
+    ).json == {
         "reports": 1,
         "recommendations": 2,
         "people": 1,
@@ -179,7 +181,17 @@ def test_people_and_raise(cli: Cli) -> None:
         }
     ]
     assert_error(
-        cli("people", "add", "ilau@x.org", "--name", "Ivy", "--role", "ilau"),
+        cli(
+            "people",
+            "add",
+            "ilau@x.org",
+            "--name",
+            "Ivy",
+            "--role",
+            "ilau",
+            "--actor",
+            "ilau@x.org",
+        ),
         2,
         "already registered",
     )
@@ -371,3 +383,27 @@ def test_showing_a_recommendation_loads_only_what_it_needs(cli: Cli) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.split() == ["2"]  # no such recommendation, and nothing heavy loaded
+
+
+def test_directory_writes_need_a_known_allowed_actor(cli: Cli, tmp_path: Path) -> None:
+    """`system` is nobody on the command line; an unknown actor changes nothing; the set-up
+    (the first import on an empty database) needs no actor, and later ones do."""
+    setup_world(cli, tmp_path)
+    add = ("people", "add", "new@x.org", "--name", "New", "--role", "ilau")
+    assert_error(cli(*add), 2, "an actor is required")
+    assert_error(cli(*add, "--actor", "system"), 2, "no person with email system")
+    assert_error(cli(*add, "--actor", "board@x.org"), 3, "only ilau may")
+    assert_error(
+        cli("committee", "add", "PPRC", "--cadence", "monthly", "--actor", "nobody@x.org"),
+        2,
+        "no person with email nobody@x.org",
+    )
+    assert [p["email"] for p in cli.ok("people", "list", "--json").json] == [
+        "a.owner@example.org",
+        "board@x.org",
+        "ilau@x.org",
+    ]
+    cli.ok(*add, "--actor", "ilau@x.org")
+    trail = cli.ok("audit", "--event", "person.add", "--json").json
+    assert [e["actor"] for e in trail][:2] == ["installation set-up", "installation set-up"]
+    assert trail[-1]["actor"] == "ilau@x.org"

@@ -33,10 +33,22 @@ reports:
 def setup(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "world.yaml").write_text(WORLD)
     cli.ok("import", str(tmp_path / "world.yaml"))
-    cli.ok("committee", "add", "PPRC", "--cadence", "six-monthly", "--secretary", "clerk@x.org")
     cli.ok(
         "committee",
         "add",
+        "PPRC",
+        "--cadence",
+        "six-monthly",
+        "--secretary",
+        "clerk@x.org",
+        "--actor",
+        "ilau@x.org",
+    )
+    cli.ok(
+        "committee",
+        "add",
+        "--actor",
+        "ilau@x.org",
         "Performance Board",
         "--cadence",
         "monthly",
@@ -45,9 +57,12 @@ def setup(cli: Cli, tmp_path: Path) -> None:
         "--member",
         "board@x.org",
     )
-    cli.ok("meeting", "add", "PPRC", "2003-10-09")
-    cli.ok("meeting", "add", "PPRC", "2004-04-08")
-    cli.ok("meeting", "add", "Performance Board", "2004-04-01")
+    for name, day in (
+        ("PPRC", "2003-10-09"),
+        ("PPRC", "2004-04-08"),
+        ("Performance Board", "2004-04-01"),
+    ):
+        cli.ok("meeting", "add", name, day, "--actor", "clerk@x.org")  # the secretary
     cli.ok(
         "rec",
         "respond",

@@ -126,7 +126,9 @@ def test_a_rejected_address_fails_for_good(
 ) -> None:
     box, port = mailbox
     setup(cli, tmp_path, port)
-    cli.ok("people", "add", "gone@x.org", "--name", "Gone", "--role", "owner")
+    cli.ok(
+        "people", "add", "gone@x.org", "--name", "Gone", "--role", "owner", "--actor", "ilau@x.org"
+    )
     cli.ok("rec", "reassign", "botj-2003/R5", "--actor", "ilau@x.org", "--owner", "gone@x.org")
 
     async def refuse(

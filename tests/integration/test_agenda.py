@@ -37,16 +37,21 @@ def history(engine: Engine, clock: FixedClock) -> UnitOfWork:
     with unit_of_work(engine, clock, RULES) as uow:
         world.build(uow, recs=6)
         add_committee(
-            uow, "Performance Board", cadence="monthly", secretary=ADMIN, members=(BOARD,)
+            uow,
+            "Performance Board",
+            cadence="monthly",
+            secretary=ADMIN,
+            members=(BOARD,),
+            actor=ILAU,
         )
-        add_committee(uow, "PPRC", cadence="six-monthly", secretary=ADMIN)
+        add_committee(uow, "PPRC", cadence="six-monthly", secretary=ADMIN, actor=ILAU)
         for name, day in (
             ("PPRC", "2003-11-10"),
             ("PPRC", "2004-05-10"),
             ("Performance Board", "2004-04-01"),
             ("Performance Board", "2004-05-06"),
         ):
-            add_meeting(uow, name, date.fromisoformat(day))
+            add_meeting(uow, name, date.fromisoformat(day), actor=ILAU)
         at(clock, "2003-12-01")
         for n in (1, 2, 3, 5, 6):
             svc.respond(uow, f"{B}/R{n}", ILAU, body="MPS", text="Accepted")

@@ -173,8 +173,9 @@ def setup(uow: UnitOfWork) -> list[str]:
     with uow.read() as tx:
         known = find_person(tx.conn, ILAU) is not None
     if not known:
-        for email in PEOPLE:
-            add_person(uow, email, name=email.split("@")[0], roles=[ROLES[email]])
+        for email in PEOPLE:  # the first, ILAU, is the set-up; it adds the others
+            actor = None if email == ILAU else ILAU
+            add_person(uow, email, name=email.split("@")[0], roles=[ROLES[email]], actor=actor)
     key = f"prop-{next(_keys)}"
     with uow.write() as tx:
         insert_report(

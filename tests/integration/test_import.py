@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.unit.test_import_parse import CSV_HEADER, GOOD_YAML
+from workflow.directory.people import add_person
 from workflow.directory.reports import list_reports
 from workflow.errors import ImportFileError
 from workflow.intake.load import import_file
@@ -35,7 +36,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 def test_import_the_demo_data(uow: UnitOfWork) -> None:
     first = import_file(uow, DEMO / "da-2001.yaml", actor="ilau@mps.example.org")
-    second = import_file(uow, DEMO / "hmic-2003.yaml")
+    second = import_file(uow, DEMO / "hmic-2003.yaml", actor="ilau@mps.example.org")
     assert plain(first) == {"reports": 1, "recommendations": 13, "people": 8}
     assert plain(second) == {"reports": 2, "recommendations": 6, "people": 7}
     assert [r["key"] for r in plain(list_reports(uow))] == ["da-bvpp-2001", "botj-2003", "md-2003"]
@@ -48,7 +49,7 @@ def test_import_the_demo_data(uow: UnitOfWork) -> None:
 
 def test_csv_import(uow: UnitOfWork, tmp_path: Path) -> None:
     import_file(
-        uow, write(tmp_path, "p.yaml", "people: [{email: lead@x.org, name: Lead, roles: [owner]}]")
+        uow, write(tmp_path, "p.yaml", "people: [{email: lead@x.org, name: Lead, roles: [ilau]}]")
     )
     path = write(
         tmp_path,
@@ -57,7 +58,8 @@ def test_csv_import(uow: UnitOfWork, tmp_path: Path) -> None:
         + "da,DA report,District Audit,audit,2001-12-14,R1,Include PIs,,lead@x.org,yes\n"
         + "da,DA report,District Audit,audit,2001-12-14,R2,Include HMIC,,,no\n",
     )
-    assert plain(import_file(uow, path)) == {"reports": 1, "recommendations": 2, "people": 0}
+    summary = import_file(uow, path, actor="lead@x.org")
+    assert plain(summary) == {"reports": 1, "recommendations": 2, "people": 0}
     assert [(r["id"], r["owner"], r["statutory"]) for r in plain(list_recommendations(uow))] == [
         ("da/R1", "lead@x.org", True),
         ("da/R2", None, False),
@@ -98,10 +100,11 @@ def test_a_bad_file_imports_nothing(
 
 def test_importing_a_report_twice_is_refused(uow: UnitOfWork, tmp_path: Path) -> None:
     path = write(tmp_path, "in.yaml", GOOD_YAML)
-    import_file(uow, path)
+    add_person(uow, "ilau@x.org", name="Ivy", roles=["ilau"])
+    import_file(uow, path, actor="ilau@x.org")
     before = counts(uow)
     with pytest.raises(ImportFileError, match="already exists") as err:
-        import_file(uow, path)
+        import_file(uow, path, actor="ilau@x.org")
     assert (err.value.line, err.value.field) == (4, "key")
     assert counts(uow) == before
 
@@ -113,7 +116,7 @@ def test_people_already_known_are_left_as_they_are(uow: UnitOfWork, tmp_path: Pa
             tmp_path, "p.yaml", "people: [{email: a.owner@example.org, name: Known, roles: [ilau]}]"
         ),
     )
-    summary = import_file(uow, write(tmp_path, "in.yaml", GOOD_YAML))
+    summary = import_file(uow, write(tmp_path, "in.yaml", GOOD_YAML), actor="a.owner@example.org")
     assert summary.people == 0
     assert plain(show_recommendation(uow, "botj-2003/R1"))["owner"] == "a.owner@example.org"
     with uow.read() as tx:

@@ -151,7 +151,7 @@ def test_unowned_and_inactive_owners_are_reported_to_the_ilau_once(
     told = [m for m in plain(list_outbox(uow)) if m["kind"] == "ilau"]
     assert [(m["to"], m["recs"]) for m in told] == [(ILAU, ["botj-2003/R8"])]  # at once
     assert sweep(uow).unowned == []  # and only once
-    set_active(uow, OWNER, active=False)
+    set_active(uow, OWNER, active=False, actor=ILAU)
     assert sweep(uow).unowned == ["botj-2003/R1"]
     assert sweep(uow).unowned == []
 

@@ -157,6 +157,13 @@ REFUSALS = [
         "plan",
         "responded",
         {},
+        {"actions": (ActionFacts(1, OWNER.email, TODAY + timedelta(days=30), owner_active=False),)},
+        "action_owners_active",
+    ),
+    (
+        "plan",
+        "responded",
+        {},
         {"actions": (ActionFacts(1, OWNER.email, TODAY),)},
         "targets_in_future",
     ),

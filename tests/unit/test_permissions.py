@@ -45,6 +45,17 @@ ALLOWED: dict[str, set[str]] = {
     "reassign": {"ilau", "ilau_owner"},
     "escalate": {"ilau", "ilau_owner"},
     "edit": {"ilau", "admin", "ilau_owner"},
+    "import": {"ilau", "ilau_owner"},
+    "person.add": {"ilau", "ilau_owner"},
+    "person.deactivate": {"ilau", "ilau_owner"},
+    "committee.add": {"ilau", "ilau_owner", "secretary"},
+    "meeting.add": {"ilau", "ilau_owner", "secretary"},
+    "meeting.plan": {"ilau", "ilau_owner", "secretary"},
+}
+_DIRECTORY = {"raise", "import", "person.add", "person.deactivate"} | {
+    "committee.add",
+    "meeting.add",
+    "meeting.plan",
 }
 
 
@@ -56,7 +67,7 @@ def test_matrix_covers_every_event() -> None:
 @pytest.mark.parametrize("who", sorted(ACTORS))
 def test_permission_matrix(event: str, who: str) -> None:
     """Each actor kind is allowed exactly the events of the matrix, on OWNER's recommendation."""
-    c = None if event == "raise" else Case("in_progress", owner=OWNER.email)
+    c = None if event in _DIRECTORY else Case("in_progress", owner=OWNER.email)
     if who in ALLOWED[event]:
         authorise(event, c, ACTORS[who])
     else:
@@ -74,3 +85,34 @@ def test_sign_off_refusal_says_why() -> None:
 def test_inactive_people_cannot_act() -> None:
     with pytest.raises(NotPermitted, match="not active"):
         authorise("update", Case("in_progress", owner=OWNER.email), INACTIVE_ILAU)
+
+
+def test_nobody_who_owned_it_since_it_was_raised_may_sign_it_off() -> None:
+    """Reassigning one's own recommendation to someone else does not open the way to sign it
+    off; nor does recording it as completely met; nor deciding one's past extension."""
+    case = Case("monitored", owner=OTHER_OWNER.email, past_owners=frozenset({ILAU_OWNER.email}))
+    with pytest.raises(NotPermitted, match="owned it since it was raised or last reopened"):
+        authorise("complete", case, ILAU_OWNER)
+    with pytest.raises(NotPermitted, match="owned it since"):
+        authorise("approve_extension", case, ILAU_OWNER)
+    recorded = Case("monitored", owner=OTHER_OWNER.email, completed_by=frozenset({ILAU.email}))
+    with pytest.raises(NotPermitted, match="recorded it as completely met"):
+        authorise("complete", recorded, ILAU)
+    authorise("complete", recorded, BOARD)
+    authorise("approve_extension", recorded, ILAU)  # recording the degree bars sign-off only
+
+
+def test_an_action_owner_may_close_their_own_action_only() -> None:
+    from states import ActionFacts
+
+    case = Case(
+        "in_progress",
+        owner=OWNER.email,
+        actions=(ActionFacts(1, OTHER_OWNER.email, None), ActionFacts(2, OWNER.email, None)),
+    )
+    authorise("action_done", case, OTHER_OWNER, action_number=1)
+    authorise("action_drop", case, OTHER_OWNER, action_number=1)
+    with pytest.raises(NotPermitted, match="the owner, the action's owner or ilau"):
+        authorise("action_done", case, OTHER_OWNER, action_number=2)
+    with pytest.raises(NotPermitted):
+        authorise("update", case, OTHER_OWNER)

@@ -95,6 +95,16 @@ def actor_option(f: F) -> F:
     )(f)
 
 
+def directory_actor_option(f: F) -> F:
+    """`--actor`, which the first import or person added to an empty database may omit."""
+    return click.option(
+        "--actor",
+        metavar="EMAIL",
+        help="Who does this (their roles decide whether they may); needed once anyone is "
+        "registered.",
+    )(f)
+
+
 def version_option(f: F) -> F:
     return click.option(
         "--if-version",

@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from workflow.bootstrap import App
-from workflow.cli.app import cli, json_option, pass_app
+from workflow.cli.app import (
+    actor_option,
+    cli,
+    directory_actor_option,
+    json_option,
+    pass_app,
+)
 from workflow.cli.output import emit_json, shorten, table
 from workflow.directory.people import add_person, list_people, set_active
 from workflow.directory.reports import list_reports
@@ -30,16 +36,10 @@ def init(app: App) -> None:
 
 @cli.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--actor",
-    default="system",
-    show_default=True,
-    metavar="EMAIL",
-    help="Recorded as the importer in the audit trail.",
-)
+@directory_actor_option
 @json_option
 @pass_app
-def import_(app: App, file: Path, actor: str, as_json: bool) -> None:
+def import_(app: App, file: Path, actor: str | None, as_json: bool) -> None:
     """Import people, reports and recommendations (YAML, JSON or CSV): all or nothing."""
     from workflow.intake.load import import_file  # pydantic and YAML load only when importing
 
@@ -70,7 +70,7 @@ def people() -> None:
     help="owner, ilau, secretary, board or admin (repeatable).",
 )
 @click.option("--group", help="Business group, e.g. TP.")
-@click.option("--actor", default="system", show_default=True, metavar="EMAIL")
+@directory_actor_option
 @json_option
 @pass_app
 def people_add(
@@ -79,7 +79,7 @@ def people_add(
     name: str,
     roles: tuple[str, ...],
     group: str | None,
-    actor: str,
+    actor: str | None,
     as_json: bool,
 ) -> None:
     """Register a person."""
@@ -112,7 +112,7 @@ def people_list(app: App, as_json: bool) -> None:
 
 @people.command("deactivate")
 @click.argument("email")
-@click.option("--actor", default="system", show_default=True, metavar="EMAIL")
+@actor_option
 @pass_app
 def people_deactivate(app: App, email: str, actor: str) -> None:
     """Mark someone as gone: they can no longer act or be given recommendations."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from workflow.bootstrap import App
-from workflow.cli.app import cli, json_option, pass_app
+from workflow.cli.app import actor_option, cli, json_option, pass_app
 from workflow.cli.commands import report_group
 from workflow.cli.output import emit_json, table
 from workflow.directory.committees import (
@@ -16,7 +16,7 @@ from workflow.directory.committees import (
     add_meeting,
     get_committee,
     list_committees,
-    plan_meetings,
+    plan_meetings_until,
 )
 from workflow.directory.committees import meetings as meeting_dates
 from workflow.errors import BadInput
@@ -71,7 +71,7 @@ def committee() -> None:
     "[default: board for the escalation committee, else scrutiny]",
 )
 @click.option("--member", "members", multiple=True, metavar="EMAIL")
-@click.option("--actor", default="system", show_default=True, metavar="EMAIL")
+@actor_option
 @json_option
 @pass_app
 def committee_add(
@@ -125,7 +125,7 @@ def meeting() -> None:
 @meeting.command("add")
 @click.argument("committee_name", metavar="COMMITTEE")
 @click.argument("day", metavar="YYYY-MM-DD")
-@click.option("--actor", default="system", show_default=True, metavar="EMAIL")
+@actor_option
 @pass_app
 def meeting_add(app: App, committee_name: str, day: str, actor: str) -> None:
     """Add a meeting on a date."""
@@ -137,11 +137,12 @@ def meeting_add(app: App, committee_name: str, day: str, actor: str) -> None:
 @meeting.command("plan")
 @click.argument("committee_name", metavar="COMMITTEE")
 @click.option("--until", "until", required=True, metavar="YYYY-MM-DD")
+@actor_option
 @pass_app
-def meeting_plan(app: App, committee_name: str, until: str) -> None:
+def meeting_plan(app: App, committee_name: str, until: str, actor: str) -> None:
     """Add meetings at the committee's cadence after its last one, up to a date."""
-    with app.uow() as uow, uow.write() as tx:
-        added = plan_meetings(tx, get_committee(tx.conn, committee_name), _date(until))
+    with app.uow() as uow:
+        added = plan_meetings_until(uow, committee_name, _date(until), actor=actor)
     click.echo(
         f"{committee_name}: {len(added)} meeting(s) added"
         + (f" ({', '.join(d.isoformat() for d in added)})" if added else "")

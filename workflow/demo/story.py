@@ -20,6 +20,7 @@ BOTJ = "botj-2003"
 DOCJ = "docj.commander@mps.example.org"
 ICG = "icg.head@mps.example.org"
 MPA = "best.value@mpa.example.org"
+PPRC_CLERK = "pprc.clerk@mpa.example.org"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +95,14 @@ def _inspection_and_committees() -> list[Step]:
             "(BOTJ 2.1.2)"),
         run("2003-11-03", "committee", "add", "Performance Board", "--cadence", "monthly",
             "--secretary", "board.secretary@mps.example.org", "--member", BOARD,
-            "--member", "acprs@mps.example.org"),
+            "--member", "acprs@mps.example.org", "--actor", ILAU),
         run("2003-11-03", "committee", "add", "PPRC", "--cadence", "six-monthly",
-            "--secretary", "pprc.clerk@mpa.example.org"),
-        run("2003-11-03", "meeting", "add", "Performance Board", "2003-12-04"),
-        run("2003-11-03", "meeting", "plan", "Performance Board", "--until", "2004-09-30"),
-        run("2003-11-03", "meeting", "add", "PPRC", "2004-03-11"),
-        run("2003-11-03", "meeting", "add", "PPRC", "2004-09-09"),
+            "--secretary", PPRC_CLERK, "--actor", ILAU),
+        run("2003-11-03", "meeting", "add", "Performance Board", "2003-12-04", "--actor", ILAU),
+        run("2003-11-03", "meeting", "plan", "Performance Board", "--until", "2004-09-30",
+            "--actor", ILAU),
+        run("2003-11-03", "meeting", "add", "PPRC", "2004-03-11", "--actor", PPRC_CLERK),
+        run("2003-11-03", "meeting", "add", "PPRC", "2004-09-09", "--actor", PPRC_CLERK),
         Say("Ownership moved in a restructure (BOTJ 4.1.6): the ILAU reassigns R3 from PRS "
             "to TPHQ"),
         run("2003-11-10", "rec", "reassign", f"{BOTJ}/R3", "--actor", ILAU, "--owner", DOCJ),

@@ -8,7 +8,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, func, insert, select
 
-from workflow.directory.people import get_person
+from workflow.directory.people import acting_as, get_person
 from workflow.errors import AlreadyExists, BadInput, UnknownCommittee
 from workflow.plain import INTERNAL
 from workflow.store.tables import (
@@ -73,10 +73,10 @@ def add_committee(
     secretary: str | None = None,
     kind: str | None = None,
     members: tuple[str, ...] = (),
-    actor: str = "system",
+    actor: str | None = None,
 ) -> Committee:
-    """Register a committee. Its kind, unless given, is `board` for the committee that
-    escalations go to (the rules' `escalate_to`) and `scrutiny` for any other."""
+    """Register a committee (ilau or secretary). Its kind, unless given, is `board` for the
+    committee that escalations go to (the rules' `escalate_to`) and `scrutiny` for any other."""
     name = name.strip()
     if not name:
         raise BadInput("a committee needs a name")
@@ -87,6 +87,7 @@ def add_committee(
     if kind not in COMMITTEE_KINDS:
         raise BadInput(f"unknown committee kind {kind!r} (known: {', '.join(COMMITTEE_KINDS)})")
     with uow.write() as tx:
+        recorded = acting_as(tx, actor, "committee.add")
         if tx.conn.execute(select(committee.c.id).where(committee.c.name == name)).first():
             raise AlreadyExists(f"committee {name!r} already exists")
         secretary_id = get_person(tx.conn, secretary).id if secretary else None
@@ -104,7 +105,7 @@ def add_committee(
                 [{"committee_id": committee_id, "person_id": p} for p in dict.fromkeys(member_ids)],
             )
         tx.audit.append(
-            actor=actor,
+            actor=recorded,
             event="committee.add",
             changes={
                 "name": name,
@@ -135,11 +136,11 @@ def insert_meeting(tx: Tx, com: Committee, day: date, actor: str) -> bool:
     return True
 
 
-def add_meeting(uow: UnitOfWork, name: str, day: date, *, actor: str = "system") -> None:
+def add_meeting(uow: UnitOfWork, name: str, day: date, *, actor: str | None = None) -> None:
     """Add a meeting of committee `name` on `day`; refused if it already meets then."""
     with uow.write() as tx:
         com = get_committee(tx.conn, name)
-        if not insert_meeting(tx, com, day, actor):
+        if not insert_meeting(tx, com, day, acting_as(tx, actor, "meeting.add")):
             raise AlreadyExists(f"{name} already meets on {day}")
 
 
@@ -162,6 +163,16 @@ def plan_meetings(tx: Tx, com: Committee, until: date, *, actor: str = "system")
         added.append(day)
         n += 1
     return added
+
+
+def plan_meetings_until(
+    uow: UnitOfWork, name: str, until: date, *, actor: str | None = None
+) -> list[date]:
+    """Add meetings of committee `name` at its cadence after its last one, up to `until`
+    (ilau or secretary)."""
+    with uow.write() as tx:
+        recorded = acting_as(tx, actor, "meeting.plan")
+        return plan_meetings(tx, get_committee(tx.conn, name), until, actor=recorded)
 
 
 def previous_meeting(conn: Connection, com: Committee, day: date) -> date:

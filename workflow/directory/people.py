@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from states import ROLES, Actor
+from states import ROLES, Actor, authorise
 from workflow.errors import AlreadyExists, BadInput, UnknownPerson
 from workflow.plain import INTERNAL
 from workflow.store.tables import person
@@ -99,32 +99,62 @@ def add_person(
     name: str,
     roles: list[str],
     group: str | None = None,
-    actor: str = "system",
+    actor: str | None = None,
 ) -> Person:
-    """Register a person; refused if the email is already known."""
+    """Register a person (ilau only; the very first person needs no actor, see `acting_as`);
+    refused if the email is already known."""
     email = normalise_email(email)
     checked = check_roles(roles)
     if not name.strip():
         raise BadInput("a person needs a name")
     with uow.write() as tx:
+        recorded = acting_as(tx, actor, "person.add", [Actor(email, frozenset(checked))])
         if find_person(tx.conn, email) is not None:
             raise AlreadyExists(f"{email} is already registered")
-        insert_person(tx, email, name.strip(), checked, group, actor)
+        insert_person(tx, email, name.strip(), checked, group, recorded)
         return get_person(tx.conn, email)
 
 
-def set_active(uow: UnitOfWork, email: str, *, active: bool, actor: str = "system") -> Person:
-    """Mark a person as (in)active: inactive people cannot act or be given recommendations."""
+def set_active(uow: UnitOfWork, email: str, *, active: bool, actor: str | None = None) -> Person:
+    """Mark a person as (in)active (ilau only): inactive people cannot act or be given
+    recommendations."""
     with uow.write() as tx:
+        recorded = acting_as(tx, actor, "person.add" if active else "person.deactivate")
         found = get_person(tx.conn, email)
         if found.active != active:
             tx.conn.execute(update(person).where(person.c.id == found.id).values(active=active))
             tx.audit.append(
-                actor=actor,
+                actor=recorded,
                 event="person.activate" if active else "person.deactivate",
                 changes={"email": found.email, "active": [found.active, active]},
             )
         return get_person(tx.conn, email)
+
+
+SETUP = "installation set-up"
+"""The actor recorded for what is done before anyone is registered."""
+_SETUP_OPERATIONS = frozenset({"import", "person.add"})
+
+
+def acting_as(tx: Tx, actor: str | None, operation: str, newcomers: Sequence[Actor] = ()) -> str:
+    """Who to record as doing `operation`, once allowed: a known, active person whom the
+    permission table lets do it. On a database that holds nobody yet, the first import or
+    person added is the installation's set-up: it needs no actor, and an actor it names may
+    be one of the `newcomers` it registers."""
+    setting_up = operation in _SETUP_OPERATIONS and _nobody_yet(tx.conn)
+    if actor is None:
+        if setting_up:
+            return SETUP
+        raise BadInput("say who does this: an actor is required (--actor EMAIL)")
+    email = actor.strip().lower()
+    newcomer = next((a for a in newcomers if a.email == email), None) if setting_up else None
+    who = newcomer or get_person(tx.conn, actor).actor
+    authorise(operation, None, who)
+    return who.email
+
+
+def _nobody_yet(conn: Connection) -> bool:
+    return conn.execute(select(person.c.id).limit(1)).first() is None
 
 
 def list_people(uow: UnitOfWork) -> list[Person]:

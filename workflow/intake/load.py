@@ -11,7 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from workflow.directory.people import insert_person
+from states import Actor
+from workflow.directory.people import acting_as, insert_person
 from workflow.directory.reports import NewReport, insert_report, report_ids
 from workflow.intake.model import ImportDoc, ImportSummary, RecommendationIn, ReportIn
 from workflow.intake.read import Source, read_import_file
@@ -24,10 +25,16 @@ Link = tuple[str, str, str]
 """(recommendation, kind of link, linked recommendation)"""
 
 
-def import_file(uow: UnitOfWork, path: Path, *, actor: str = "system") -> ImportSummary:
-    """Import a file in one transaction: everything in it, or (on any problem) nothing."""
+def import_file(uow: UnitOfWork, path: Path, *, actor: str | None = None) -> ImportSummary:
+    """Import a file in one transaction: everything in it, or (on any problem) nothing.
+
+    The actor must be allowed to import (ilau); a database that holds nobody yet takes its
+    first import without one, as the installation's set-up.
+    """
     doc, source = read_import_file(path)
     with uow.write() as tx:
+        newcomers = [Actor(p.email, frozenset(p.roles)) for p in doc.people]
+        actor = acting_as(tx, actor, "import", newcomers)
         known = _known_people(tx, doc, source)
         _check_reports(tx, doc, known, source)
         links = _check_links(tx, doc, source)

@@ -116,7 +116,7 @@ def plan(
     with uow.write() as tx:
         owners = [get_person(tx.conn, owner) for _, owner, _ in actions]
         planned = tuple(
-            ActionFacts(n, who.email, target)
+            ActionFacts(n, who.email, target, owner_active=who.active)
             for n, (who, (_, _, target)) in enumerate(zip(owners, actions, strict=True), start=1)
         )
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from states import ActionFacts, Answer, Case, PendingExtension
 from workflow.lifecycle.transition import Loaded
-from workflow.store.tables import action, extension, person, recommendation, response
+from workflow.store.tables import (
+    action,
+    audit_event,
+    extension,
+    person,
+    progress_update,
+    recommendation,
+    response,
+)
 from workflow.store.uow import Tx
 
 
@@ -53,3 +63,31 @@ def subject_and_text(tx: Tx, rec_id: int) -> tuple[str | None, str]:
         select(recommendation.c.subject, recommendation.c.text).where(recommendation.c.id == rec_id)
     ).one()
     return row.subject, row.text
+
+
+def sign_off_history(tx: Tx, rec: Loaded, case: Case) -> None:
+    """Who owned it since it was raised or last reopened (from the trail), and who recorded
+    it as completely met since then: none of them may sign it off."""
+    a = audit_event.c
+    rows = tx.conn.execute(
+        select(a.event, a.at, a.changes)
+        .where(a.rec == rec.code, a.event.in_(("raise", "reassign", "reopen")))
+        .order_by(a.id)
+    )
+    owner: str | None = None
+    owners: set[str] = set()
+    since = None
+    for event, at, changes in rows:
+        if event == "reopen":
+            owners, since = {owner} if owner else set(), at
+            continue
+        found = json.loads(changes).get("owner")
+        owner = found[1] if isinstance(found, list) else found
+        if owner:
+            owners.add(owner)
+    u = progress_update.c
+    recorded = select(u.author_email).where(u.rec_id == rec.id, u.degree == "completely")
+    if since is not None:
+        recorded = recorded.where(u.at > since)
+    case.past_owners = frozenset(owners)
+    case.completed_by = frozenset(tx.conn.execute(recorded).scalars())

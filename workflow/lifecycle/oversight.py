@@ -54,6 +54,7 @@ def complete(
         "complete",
         actor,
         expected_version=expected_version,
+        facts=(facts.sign_off_history,),
         apply=store,
         evidence=evidence,
     )
@@ -257,7 +258,7 @@ def decide_extension(
         event,
         actor,
         expected_version=expected_version,
-        facts=(facts.pending_extension,),
+        facts=(facts.pending_extension, facts.sign_off_history),
         apply=store,
         reason=reason,
     )
