@@ -42,6 +42,14 @@ class NotInitialised(BadInput):
         super().__init__(f"database {url} is not initialised: run `rectrack init` first")
 
 
+class BadText(BadInput):
+    """Text too long for its field, or holding a control character."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where, self.problem = where, problem
+        super().__init__(f"{where}: {problem}")
+
+
 class ImportFileError(BadInput):
     """A malformed import file: names the file, the line (or record) and the field."""
 
@@ -70,6 +78,7 @@ class Conflict(RectrackError):
 __all__ = [
     "AlreadyExists",
     "BadInput",
+    "BadText",
     "Conflict",
     "EventNotAllowed",
     "GuardRefused",

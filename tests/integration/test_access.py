@@ -17,7 +17,7 @@ from workflow.audit.query import AuditQuery, find_events
 from workflow.clock import FixedClock
 from workflow.directory.committees import add_committee, add_meeting, plan_meetings_until
 from workflow.directory.people import SETUP, add_person, set_active
-from workflow.errors import BadInput, UnknownPerson
+from workflow.errors import BadInput, BadText, UnknownPerson
 from workflow.intake.load import import_file
 from workflow.lifecycle import service as svc
 from workflow.store.tables import person, report
@@ -152,3 +152,33 @@ def test_a_plan_refuses_an_action_owned_by_someone_gone(uow: UnitOfWork, clock: 
     with pytest.raises(GuardRefused, match="owned by someone no longer active") as err:
         svc.plan(uow, code, OWNER, actions=[("Brief", OTHER, clock.today() + timedelta(days=9))])
     assert err.value.guard == "action_owners_active"
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        lambda uow: add_person(uow, "n@example.org", name="A\x00B", roles=["owner"], actor=ILAU),
+        lambda uow: add_person(
+            uow, "g@example.org", name="G", roles=["owner"], group="G" * 101, actor=ILAU
+        ),
+        lambda uow: svc.raise_recommendation(uow, "botj-2003/R9", ILAU, text="Nul \x00 here"),
+        lambda uow: svc.raise_recommendation(
+            uow, "botj-2003/R9", ILAU, text="t", paragraph="9" * 33
+        ),
+        lambda uow: svc.record_update(uow, "botj-2003/R1", OWNER, note="bell \x07"),
+        lambda uow: add_committee(uow, "C" * 121, cadence="monthly", actor=ILAU),
+    ],
+)
+def test_both_backends_refuse_the_same_text_before_storing_it(
+    uow: UnitOfWork, clock: FixedClock, attempt: object
+) -> None:
+    """SQLite once stored a NUL or an over-long value that PostgreSQL refused with a bare
+    database error: now both refuse it, naming the field, and nothing is written."""
+    code = world.build(uow, recs=1)[0]
+    to_in_progress(uow, clock, code)
+    with uow.read() as tx:
+        before = tx.conn.execute(select(person.c.id)).all()
+    with pytest.raises(BadText):
+        attempt(uow)  # type: ignore[operator]
+    with uow.read() as tx:
+        assert tx.conn.execute(select(person.c.id)).all() == before

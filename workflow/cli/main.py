@@ -40,16 +40,26 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
-    except (RectrackError, Refused, ConfigError) as exc:
+    except Exception as exc:
+        return _report(exc)
+
+
+def _report(exc: BaseException) -> int:
+    """One `error:` line on stderr for `exc`; its exit code."""
+    if isinstance(exc, (RectrackError, Refused, ConfigError)):
         click.echo(f"error: {exc}", err=True)
         return exit_code(exc)
-    except OperationalError as exc:
+    if isinstance(exc, OperationalError):
         click.echo(f"error: database unavailable: {_first_line(exc)}", err=True)
         return FAILED
-    except DBAPIError as exc:
-        log.exception("database error")
+    if isinstance(exc, DBAPIError):
+        log.debug("database error", exc_info=exc)
         click.echo(f"error: database error: {_first_line(exc)}", err=True)
         return FAILED
+    # A bug: say so in one line; the traceback is logged for whoever asks (RECTRACK_LOG_LEVEL).
+    log.debug("internal error", exc_info=exc)
+    click.echo(f"error: internal error ({type(exc).__name__}): {exc}", err=True)
+    return FAILED
 
 
 def _first_line(exc: DBAPIError) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,8 +13,6 @@ from workflow.errors import AlreadyExists, BadInput, UnknownPerson
 from workflow.plain import INTERNAL
 from workflow.store.tables import person
 from workflow.store.uow import Tx, UnitOfWork
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +32,17 @@ class Person:
 
 
 def normalise_email(email: str) -> str:
-    email = email.strip().lower()
-    if not EMAIL.match(email):
-        raise BadInput(f"not an email address: {email!r}")
-    return email
+    """The address as stored: valid by email-validator (without asking DNS), lower case.
+
+    Anything a mail header could not carry (a comma, quotes, a display name) is refused
+    here, so that no message to it can fail when it is sent.
+    """
+    from email_validator import EmailNotValidError, validate_email  # loaded when first needed
+
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise BadInput(f"not an email address: {email!r}: {exc}") from None
 
 
 def check_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:

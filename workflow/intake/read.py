@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,13 +77,62 @@ def _read_yaml(path: Path, text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ImportFileError(str(path), line, None, f"not valid YAML: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: NUL, a control byte
+        line = text.count("\n", 0, exc.position) + 1
+        problem = f"a control character ({chr(exc.character)!r}) is not allowed"
+        raise ImportFileError(str(path), line, None, f"not valid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ImportFileError(str(path), None, None, f"not valid YAML: {exc}") from None
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
 
 
 def _read_json(path: Path, text: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise ImportFileError(str(path), exc.lineno, None, f"not valid JSON: {exc.msg}") from None
+    except _DuplicateKey as exc:
+        key = str(exc.args[0])
+        line = _duplicate_key_line(text)
+        raise ImportFileError(str(path), line, key, "duplicate key in one object") from None
+
+
+def _duplicate_key_line(text: str) -> int | None:
+    """The line of the first key that repeats in its object (a small scan of the text: the
+    JSON parser does not say where a key was)."""
+    objects: list[set[str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "{":
+            objects.append(set())
+        elif ch == "}" and objects:
+            objects.pop()
+        elif ch == '"':
+            end = i + 1
+            while end < n and text[end] != '"':
+                end += 2 if text[end] == "\\" else 1
+            after = text[end + 1 :].lstrip()
+            if objects and after.startswith(":"):
+                key = json.loads(text[i : end + 1])
+                if key in objects[-1]:
+                    return text.count("\n", 0, i) + 1
+                objects[-1].add(key)
+            i = end
+        i += 1
+    return None
 
 
 _TRUE = {"true", "yes", "y", "1", "statutory"}
@@ -92,9 +142,25 @@ _FALSE = {"false", "no", "n", "0", "", "non-statutory", "non statutory"}
 CsvLines = dict[tuple[int, int | None], int]
 
 
+def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
+    rows, end = iter(reader), 1  # the line where the last row read ended
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The reader says nothing of where: the row that failed began after the last one.
+            why = "a quoted field opened here is not closed" if "end of data" in str(exc) else exc
+            raise ImportFileError(str(path), end + 1, None, f"not valid CSV: {why}") from None
+        end = reader.line_num
+        yield dict(row)
+
+
 def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
     """CSV rows grouped into the YAML shape, and the line of each report and recommendation."""
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    # strict: a quote left open is an error, not the rest of the file swallowed into a field.
+    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
     header = reader.fieldnames or []
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
@@ -105,10 +171,13 @@ def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
     reports: dict[str, dict[str, Any]] = {}
     lines: CsvLines = {}
     line = 1
-    for row in reader:
+    for row in _rows(path, reader):
         start, line = line + 1, reader.line_num
         if None in row:
             raise ImportFileError(str(path), start, None, "more fields than the header has")
+        short = [str(k) for k, v in row.items() if v is None]
+        if short:
+            raise ImportFileError(str(path), start, short[0], "fewer fields than the header has")
         stat = (row["statutory"] or "").strip().lower()
         if stat not in _TRUE | _FALSE:
             raise ImportFileError(
@@ -192,7 +261,8 @@ class Source:
 def _parse(path: Path) -> Source:
     suffix = path.suffix.lower()
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Excel's "CSV UTF-8" starts with a byte order mark.
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ImportFileError(str(path), None, None, f"cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 from states import DEGREES, STATES
+from workflow.errors import BadText
 
 metadata = MetaData(
     naming_convention={
@@ -60,6 +62,41 @@ class UTCDateTime(TypeDecorator[datetime]):
         return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
 
 
+# C0 control characters but tab, line feed and carriage return: PostgreSQL refuses NUL in text
+# (SQLite keeps it), and none of them belongs in what people type.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class UserText(TypeDecorator[str]):
+    """Text that people give: refused, on every backend alike and before the database sees
+    it, if it is longer than the column allows or holds a control character."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int | None = None) -> None:
+        super().__init__(length)
+        # A bounded column is a VARCHAR, an unbounded one TEXT, as the migrations made them.
+        self.impl = String(length) if length is not None else Text()  # type: ignore[assignment]
+        self.length = length
+        self.where = ""  # "table.column", set once the tables are defined (see below)
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if self.length is not None and len(value) > self.length:
+            raise BadText(self.where, f"at most {self.length} characters (this has {len(value)})")
+        found = _CONTROL.search(value)
+        if found:
+            raise BadText(self.where, f"a control character ({found.group()!r}) is not allowed")
+        return value
+
+
+def limit(column: Column[Any]) -> int | None:
+    """The most characters `column` takes (None: no limit)."""
+    return getattr(column.type, "length", None)
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -68,10 +105,10 @@ person = Table(
     "person",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("email", String(254), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
+    Column("email", UserText(254), nullable=False, unique=True),
+    Column("name", UserText(200), nullable=False),
     Column("roles", String(100), nullable=False),  # space-separated, sorted
-    Column("group_name", String(100)),
+    Column("group_name", UserText(100)),
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", UTCDateTime, nullable=False),
 )
@@ -80,12 +117,12 @@ report = Table(
     "report",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("key", String(64), nullable=False, unique=True),
-    Column("title", Text, nullable=False),
-    Column("body", String(120), nullable=False),
-    Column("kind", String(60), nullable=False),
+    Column("key", UserText(64), nullable=False, unique=True),
+    Column("title", UserText(), nullable=False),
+    Column("body", UserText(120), nullable=False),
+    Column("kind", UserText(60), nullable=False),
     Column("published", Date),
-    Column("committee", String(120)),
+    Column("committee", UserText(120)),
     Column("responding_bodies", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
@@ -95,11 +132,11 @@ recommendation = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("report_id", ForeignKey("report.id"), nullable=False),
-    Column("ref", String(32), nullable=False),
-    Column("code", String(100), nullable=False, unique=True),  # REPORT_KEY/REF
-    Column("subject", Text),
-    Column("text", Text, nullable=False),
-    Column("paragraph", String(32)),
+    Column("ref", UserText(32), nullable=False),
+    Column("code", UserText(100), nullable=False, unique=True),  # REPORT_KEY/REF
+    Column("subject", UserText()),
+    Column("text", UserText(), nullable=False),
+    Column("paragraph", UserText(32)),
     Column("statutory", Boolean, nullable=False),
     Column("owner_id", ForeignKey("person.id")),
     Column("state", String(16), nullable=False),
@@ -115,10 +152,10 @@ recommendation = Table(
     Column("original_target_date", Date),
     # The earliest of the due dates that apply now: what the sweep and `--overdue` scan.
     Column("next_due", Date),
-    Column("signed_off_by", String(254)),
+    Column("signed_off_by", UserText(254)),
     Column("signed_off_at", UTCDateTime),
-    Column("completion_evidence", Text),
-    Column("closure_note", Text),
+    Column("completion_evidence", UserText()),
+    Column("closure_note", UserText()),
     UniqueConstraint("report_id", "ref"),
     CheckConstraint(_in("state", STATES), name="state"),
     CheckConstraint(_in("degree", DEGREES), name="degree"),
@@ -131,10 +168,10 @@ response = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
-    Column("body", String(120), nullable=False),
-    Column("text", Text),
-    Column("not_applicable_reason", Text),
-    Column("by_email", String(254), nullable=False),
+    Column("body", UserText(120), nullable=False),
+    Column("text", UserText()),
+    Column("not_applicable_reason", UserText()),
+    Column("by_email", UserText(254), nullable=False),
     Column("at", UTCDateTime, nullable=False),
     UniqueConstraint("rec_id", "body"),
 )
@@ -145,16 +182,16 @@ action = Table(
     Column("id", Integer, primary_key=True),
     Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
     Column("number", Integer, nullable=False),
-    Column("text", Text, nullable=False),
+    Column("text", UserText(), nullable=False),
     Column("owner_id", ForeignKey("person.id"), nullable=False),
     Column("target_date", Date, nullable=False),
-    Column("measure", Text),
+    Column("measure", UserText()),
     Column("cost_estimate", Numeric(14, 2)),
-    Column("benefit_estimate", Text),
+    Column("benefit_estimate", UserText()),
     Column("cost_actual", Numeric(14, 2)),
-    Column("benefit_actual", Text),
+    Column("benefit_actual", UserText()),
     Column("done_at", UTCDateTime),
-    Column("dropped_reason", Text),
+    Column("dropped_reason", UserText()),
     UniqueConstraint("rec_id", "number"),
     Index(None, "target_date"),
 )
@@ -165,10 +202,10 @@ progress_update = Table(
     Column("id", Integer, primary_key=True),
     Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
     Column("at", UTCDateTime, nullable=False),
-    Column("author_email", String(254), nullable=False),
-    Column("note", Text, nullable=False),
+    Column("author_email", UserText(254), nullable=False),
+    Column("note", UserText(), nullable=False),
     Column("degree", String(16)),
-    Column("evidence", Text),
+    Column("evidence", UserText()),
     Index(None, "rec_id", "at"),
 )
 
@@ -182,7 +219,7 @@ rec_link = Table(
     Column("kind", String(16), nullable=False),
     Column("target_rec_id", ForeignKey("recommendation.id")),
     Column("target_report_id", ForeignKey("report.id")),
-    Column("note", Text),
+    Column("note", UserText()),
     CheckConstraint(_in("kind", LINK_KINDS), name="kind"),
     CheckConstraint("target_rec_id IS NOT NULL OR target_report_id IS NOT NULL", name="target"),
     Index(None, "rec_id"),
@@ -196,15 +233,15 @@ extension = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("rec_id", ForeignKey("recommendation.id"), nullable=False),
-    Column("requested_by", String(254), nullable=False),
+    Column("requested_by", UserText(254), nullable=False),
     Column("requested_at", UTCDateTime, nullable=False),
     Column("from_date", Date),
     Column("to_date", Date, nullable=False),
-    Column("reason", Text, nullable=False),
+    Column("reason", UserText(), nullable=False),
     Column("status", String(10), nullable=False),
-    Column("decided_by", String(254)),
+    Column("decided_by", UserText(254)),
     Column("decided_at", UTCDateTime),
-    Column("decision_reason", Text),
+    Column("decision_reason", UserText()),
     CheckConstraint(_in("status", EXTENSION_STATUSES), name="status"),
     Index(None, "rec_id", "status"),
 )
@@ -270,7 +307,7 @@ escalation = Table(
     Column("committee", String(120), nullable=False),
     Column("raised_at", UTCDateTime, nullable=False),
     Column("raised_by", String(254), nullable=False),
-    Column("note", Text),
+    Column("note", UserText()),
     Column("cleared_at", UTCDateTime),
     Column("cleared_by", String(254)),
     Column("clear_note", Text),
@@ -313,7 +350,7 @@ committee = Table(
     "committee",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(120), nullable=False, unique=True),
+    Column("name", UserText(120), nullable=False, unique=True),
     # board: hears escalations; scrutiny: monitors implementation of its reports
     Column("kind", String(10), nullable=False),
     Column("cadence", String(12), nullable=False),
@@ -355,3 +392,9 @@ agenda_item = Table(
     Column("detail", Text, nullable=False),  # canonical JSON: what the documents show
     UniqueConstraint("meeting_id", "position"),
 )
+
+
+for _table in metadata.tables.values():
+    for _column in _table.columns:
+        if isinstance(_column.type, UserText):
+            _column.type.where = f"{_table.name}.{_column.name}"

@@ -15,9 +15,11 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from config import RuleBook
 from workflow.clock import Clock
+from workflow.errors import RectrackError
 from workflow.store.dialect import begin_read_only
 
 
@@ -95,7 +97,7 @@ class UnitOfWork:
     def write(self) -> Iterator[Tx]:
         """A write transaction: committed when the block ends, rolled back if it raises."""
         conn = self.conn
-        with conn.begin():
+        with _our_errors(), conn.begin():
             tx = self._tx(conn)
             yield tx
             tx.audit.flush()
@@ -111,3 +113,15 @@ class UnitOfWork:
 
     def __repr__(self) -> str:
         return f"UnitOfWork({self.engine.url!r})"
+
+
+@contextmanager
+def _our_errors() -> Iterator[None]:
+    """Our own errors raised while SQLAlchemy bound a value (text too long for its column,
+    say) come out as themselves, not wrapped in SQLAlchemy's StatementError."""
+    try:
+        yield
+    except StatementError as exc:
+        if isinstance(exc.orig, RectrackError) and not isinstance(exc, DBAPIError):
+            raise exc.orig from None
+        raise
