@@ -6,6 +6,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,20 @@ class Settings:
     """The raw settings file, for the parts (SMTP, scheduler) that read their own section."""
 
 
+_BACKENDS = ("sqlite", "postgresql")
+
+
 def database_url(value: str) -> str:
-    """A SQLAlchemy URL; a bare path means a SQLite file."""
-    return value if "://" in value else f"sqlite:///{value}"
+    """A SQLAlchemy URL of SQLite or PostgreSQL; a bare path means a SQLite file."""
+    if "://" not in value:
+        return f"sqlite:///{value}"
+    scheme = value.split("://", 1)[0].split("+", 1)[0].lower()
+    if scheme not in _BACKENDS:
+        raise ConfigError(
+            f"database URL {value.split('://', 1)[0]}://...: rectrack runs on SQLite "
+            "(sqlite:///PATH, or a bare path) or PostgreSQL (postgresql://...)"
+        )
+    return value
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -97,17 +109,32 @@ def _mail(table: Mapping[str, Any], env: Mapping[str, str], where: str) -> MailS
     port = env.get("RECTRACK_SMTP_PORT") or table.get("port") or 25
     try:
         port = int(port)
-    except ValueError:
+    except (TypeError, ValueError):
         raise ConfigError(f"SMTP port {port!r} is not a number") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"SMTP port {port} is not a port (1 to 65535)")
+    timeout = table.get("timeout", 30.0)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise ConfigError(f"SMTP timeout {timeout!r}: expected a number of seconds above 0")
     return MailSettings(
         host=env.get("RECTRACK_SMTP_HOST") or table.get("host") or "localhost",
         port=port,
         tls=tls,
         username=env.get("RECTRACK_SMTP_USER") or table.get("user"),
         password=env.get("RECTRACK_SMTP_PASSWORD") or table.get("password"),
-        sender=env.get("RECTRACK_MAIL_FROM") or table.get("from") or "rectrack@localhost",
-        timeout=float(table.get("timeout", 30.0)),
+        sender=_sender(env.get("RECTRACK_MAIL_FROM") or table.get("from") or "rectrack@localhost"),
+        timeout=float(timeout),
     )
+
+
+def _sender(value: str) -> str:
+    """The From address, with or without a display name ("Rectrack <rt@x.org>")."""
+    name, address = parseaddr(value)
+    if not address or "@" not in address or any(c in address for c in ' ,;<>"'):
+        raise ConfigError(
+            f"mail sender {value!r}: expected an address, as rt@x.org or 'Rectrack <rt@x.org>'"
+        )
+    return formataddr((name, address)) if name else address
 
 
 def _scheduler(table: Mapping[str, Any], where: str) -> SchedulerSettings:
@@ -115,6 +142,11 @@ def _scheduler(table: Mapping[str, Any], where: str) -> SchedulerSettings:
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{where} [scheduler]: unknown setting(s) {', '.join(sorted(unknown))}")
+    wanted = {"sweep_cron": str, "send_every_seconds": int, "misfire_grace_seconds": int}
+    for name, kind in {**wanted, "agenda_days_before": int}.items():
+        value = table.get(name)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise ConfigError(f"{where} [scheduler] {name}: expected {kind.__name__}")
     return SchedulerSettings(**table)
 
 

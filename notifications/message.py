@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 
 from notifications.render import Rendered
 
@@ -25,6 +25,12 @@ def check_address(address: str) -> str:
     return address
 
 
+def sender_parts(sender: str) -> tuple[str, str]:
+    """(display name, address) of a From setting such as 'Rectrack <rt@x.org>'."""
+    name, address = parseaddr(sender)
+    return header_safe(name), check_address(address)
+
+
 def message_id_for(key: str, domain: str) -> str:
     """The same Message-ID every time a message is (re)sent, so a receiver can drop a repeat."""
     return f"<rectrack.{key}@{header_safe(domain).replace(' ', '')}>"
@@ -35,7 +41,8 @@ def build_message(
 ) -> EmailMessage:
     """A multipart (text and HTML) message with safe headers."""
     msg = EmailMessage()
-    msg["From"] = check_address(sender)
+    name, address = sender_parts(sender)
+    msg["From"] = formataddr((name, address)) if name else address
     msg["To"] = check_address(to)
     msg["Subject"] = header_safe(rendered.subject)
     msg["Message-ID"] = message_id

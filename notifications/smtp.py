@@ -36,6 +36,7 @@ class Delivery(enum.Enum):
 
 
 ResultHandler = Callable[[int, Delivery, str | None], None]
+BeforeSend = Callable[[int], bool]
 
 
 def _classify(exc: BaseException) -> Delivery:
@@ -50,7 +51,10 @@ def _classify(exc: BaseException) -> Delivery:
 
 
 async def _send_all(
-    server: SmtpServer, messages: Sequence[tuple[int, EmailMessage]], on_result: ResultHandler
+    server: SmtpServer,
+    messages: Sequence[tuple[int, EmailMessage]],
+    on_result: ResultHandler,
+    before_send: BeforeSend,
 ) -> None:
     client = aiosmtplib.SMTP(
         hostname=server.host,
@@ -70,6 +74,8 @@ async def _send_all(
         return
     try:
         for n, (key, message) in enumerate(messages):
+            if not before_send(key):
+                continue  # no longer ours to send: nothing to report
             try:
                 # `timeout` bounds each socket operation; this bounds the whole message.
                 async with asyncio.timeout(server.timeout):
@@ -92,8 +98,12 @@ async def _send_all(
 
 
 def send_batch(
-    server: SmtpServer, messages: Sequence[tuple[int, EmailMessage]], on_result: ResultHandler
+    server: SmtpServer,
+    messages: Sequence[tuple[int, EmailMessage]],
+    on_result: ResultHandler,
+    before_send: BeforeSend = lambda key: True,
 ) -> None:
-    """Send each message over one connection; `on_result` hears about every one as it goes."""
+    """Send each message over one connection; `before_send` says, just before each, whether
+    it is still to be sent; `on_result` hears about every one sent or tried as it goes."""
     if messages:
-        asyncio.run(_send_all(server, messages, on_result))
+        asyncio.run(_send_all(server, messages, on_result, before_send))

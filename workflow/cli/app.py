@@ -14,6 +14,16 @@ from workflow.bootstrap import App
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Numbers the database keeps in INTEGER columns (ids, versions, action numbers): PostgreSQL's
+# hold 32 bits, and a bigger number is bad input, not a database error.
+INTEGER_MAX = 2**31 - 1
+
+
+def whole(min: int = 1) -> click.IntRange:
+    """A whole number from `min` up to what an INTEGER column holds."""
+    return click.IntRange(min=min, max=INTEGER_MAX)
+
+
 # Which modules register each top-level command: a command line imports only its own, so
 # that `rec show` loads neither the papers' libraries nor the scheduler's.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
@@ -109,7 +119,7 @@ def version_option(f: F) -> F:
     return click.option(
         "--if-version",
         "expected_version",
-        type=int,
+        type=whole(),
         metavar="N",
         help="Refuse (exit 4) unless the recommendation is still at this version.",
     )(f)

@@ -17,7 +17,7 @@ from workflow.audit.export import FORMATS, Format, export_as_of, export_events
 from workflow.audit.query import AuditQuery, TrailEvent, chain_head, trail_events
 from workflow.audit.verify import parse_anchor, verify_chain
 from workflow.bootstrap import App
-from workflow.cli.app import cli, json_option
+from workflow.cli.app import cli, json_option, whole
 from workflow.cli.exits import TAMPERED
 from workflow.cli.output import emit_json, shorten, table
 from workflow.clock import instant_text, parse_bound
@@ -33,11 +33,11 @@ _QUERY = "rectrack.audit.query"
 @click.option("--event", metavar="E", help="Events of one kind, e.g. complete.")
 @click.option("--since", metavar="DATE", help="From this date or date-time.")
 @click.option("--until", metavar="DATE", help="Up to this date (inclusive) or date-time.")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N events.")
+@click.option("--limit", type=whole(), metavar="N", help="At most N events.")
 @click.option("--newest-first", is_flag=True)
 @click.option(
     "--after-id",
-    type=click.IntRange(min=0),
+    type=whole(min=0),
     metavar="N",
     help="The page after event N (the last # of the previous page, in the same order).",
 )

@@ -16,7 +16,7 @@ import click
 from states import DEGREES
 from workflow.bootstrap import App
 from workflow.chasing.escalations import escalate
-from workflow.cli.app import actor_option, cli, json_option, pass_app, version_option
+from workflow.cli.app import actor_option, cli, json_option, pass_app, version_option, whole
 from workflow.cli.recs import rec, report_outcomes
 from workflow.errors import BadInput
 from workflow.lifecycle import service as svc
@@ -78,7 +78,7 @@ def _one_successor(given: dict[str, Any]) -> dict[str, Any]:
 
 _NOTE = click.option("--note", metavar="T")
 _REASON = click.option("--reason", required=True, metavar="T")
-_NUMBER = click.argument("number", metavar="N", type=click.IntRange(min=1))
+_NUMBER = click.argument("number", metavar="N", type=whole())
 
 event_command(
     "edit",

@@ -11,7 +11,7 @@ from config.logging import configure_logging
 from workflow.bootstrap import App
 from workflow.chasing.escalations import list_escalations
 from workflow.chasing.sweep import SweepResult, sweep
-from workflow.cli.app import cli, json_option, pass_app
+from workflow.cli.app import cli, json_option, pass_app, whole
 from workflow.cli.exits import FAILED
 from workflow.cli.output import emit_json, shorten, table
 from workflow.mail.delivery import deliver
@@ -101,7 +101,7 @@ def outbox_list(app: App, status: str | None, as_json: bool) -> None:
 
 
 @outbox.command("send")
-@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--limit", type=whole(), default=200, show_default=True)
 @json_option
 @pass_app
 def outbox_send(app: App, limit: int, as_json: bool) -> None:

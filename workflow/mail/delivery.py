@@ -10,15 +10,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from config import MailSettings
 from config.logging import get_logger
-from notifications.message import build_message, message_id_for
+from notifications.message import build_message, message_id_for, sender_parts
 from notifications.render import Rendered
-from notifications.smtp import Delivery, SmtpServer, send_batch
+from notifications.smtp import Delivery, ResultHandler, SmtpServer, send_batch
 from workflow.store.tables import outbox
 from workflow.store.uow import Tx, UnitOfWork
 
@@ -67,28 +68,38 @@ def _claim(tx: Tx, owner: str, limit: int) -> list[Any]:
     return list(tx.conn.execute(select(outbox).where(o.id.in_(ids)).order_by(o.id)))
 
 
-def _domain(sender: str) -> str:
-    return sender.rpartition("@")[2] or "localhost"
-
-
-def deliver(uow: UnitOfWork, mail: MailSettings, limit: int = 200) -> DeliveryReport:
-    """Send what is due from the outbox; each message is marked in its own transaction."""
-    owner = uuid.uuid4().hex
-    with uow.write() as tx:
-        rows = _claim(tx, owner, limit)
-    messages = [
-        (
-            row.id,
-            build_message(
+def _messages(
+    rows: list[Any], mail: MailSettings, on_result: ResultHandler
+) -> list[tuple[int, EmailMessage]]:
+    """Each row as a message; one that cannot be a message (an address no server would
+    take, say) is failed at once, with its reason, and never holds the others back."""
+    domain = sender_parts(mail.sender)[1].rpartition("@")[2] or "localhost"
+    built = []
+    for row in rows:
+        try:
+            message = build_message(
                 Rendered(row.subject, row.body_text, row.body_html),
                 mail.sender,
                 row.recipient,
-                message_id_for(f"outbox-{row.id}", _domain(mail.sender)),
+                message_id_for(f"outbox-{row.id}", domain),
                 row.created_at,
-            ),
-        )
-        for row in rows
-    ]
+            )
+        except ValueError as exc:
+            on_result(row.id, Delivery.REJECTED, f"cannot be sent: {exc}")
+            continue
+        built.append((row.id, message))
+    return built
+
+
+def deliver(uow: UnitOfWork, mail: MailSettings, limit: int = 200) -> DeliveryReport:
+    """Send what is due from the outbox; each message is marked in its own transaction.
+
+    Before each message the sender renews its lease on it: a message whose lease passed to
+    another sender (this batch outlived the lease) is left to that sender, never sent twice.
+    """
+    owner = uuid.uuid4().hex
+    with uow.write() as tx:
+        rows = _claim(tx, owner, limit)
     attempts = {row.id: row.attempts for row in rows}
     counts = {Delivery.SENT: 0, Delivery.REJECTED: 0, Delivery.RETRY: 0}
 
@@ -98,13 +109,32 @@ def deliver(uow: UnitOfWork, mail: MailSettings, limit: int = 200) -> DeliveryRe
             _mark(tx, row_id, owner, outcome, error, attempts[row_id] + 1)
         log.info("outbox message", id=row_id, outcome=outcome.value, error=error)
 
+    def still_ours(row_id: int) -> bool:
+        with uow.write() as tx:
+            return _renew(tx, row_id, owner)
+
+    messages = _messages(rows, mail, on_result)
     server = SmtpServer(mail.host, mail.port, mail.tls, mail.username, mail.password, mail.timeout)
-    send_batch(server, messages, on_result)
+    send_batch(server, messages, on_result, before_send=still_ours)
     with uow.read() as tx:
         pending = tx.conn.execute(
             select(func.count()).select_from(outbox).where(outbox.c.status == "pending")
         ).scalar_one()
     return DeliveryReport(counts[Delivery.SENT], counts[Delivery.REJECTED], int(pending))
+
+
+def _renew(tx: Tx, row_id: int, owner: str) -> bool:
+    """Extend this sender's lease on a message; False if the lease is no longer its own."""
+    o = outbox.c
+    done = tx.conn.execute(
+        update(outbox)
+        .where(o.id == row_id, o.lease_owner == owner, o.status == "pending")
+        .values(lease_until=tx.now + LEASE)
+    )
+    if done.rowcount != 1:
+        log.warning("outbox lease lost: left to the sender that holds it", id=row_id)
+        return False
+    return True
 
 
 def _mark(
