@@ -166,6 +166,13 @@ def _revised_target_later(case: Case, req: Request) -> str | None:
     return None
 
 
+def _revised_target_within_horizon(case: Case, req: Request) -> str | None:
+    limit = req.today + timedelta(days=req.horizon_days)
+    if req.new_target is not None and req.new_target > limit:
+        return f"the revised target date is after the planning horizon ({limit})"
+    return None
+
+
 def _extension_pending(case: Case, req: Request) -> str | None:
     return None if case.pending_extension is not None else "no extension is awaiting a decision"
 
@@ -207,5 +214,8 @@ NEW_OWNER_ACTIVE = Guard("new_owner_active", _new_owner_active)
 NEW_OWNER_DIFFERS = Guard("new_owner_differs", _new_owner_differs)
 NO_EXTENSION_PENDING = Guard("no_extension_pending", _no_extension_pending)
 REVISED_TARGET_LATER = Guard("revised_target_later", _revised_target_later)
+REVISED_TARGET_WITHIN_HORIZON = Guard(
+    "revised_target_within_horizon", _revised_target_within_horizon
+)
 EXTENSION_PENDING = Guard("extension_pending", _extension_pending)
 DECIDER_NOT_REQUESTER = Guard("decider_not_requester", _decider_not_requester)

@@ -92,7 +92,12 @@ TRANSITIONS: list[dict[str, Any]] = [
         "trigger": "extend",
         "source": _WORKING,
         "dest": None,
-        "conditions": [g.REASON_GIVEN, g.NO_EXTENSION_PENDING, g.REVISED_TARGET_LATER],
+        "conditions": [
+            g.REASON_GIVEN,
+            g.NO_EXTENSION_PENDING,
+            g.REVISED_TARGET_LATER,
+            g.REVISED_TARGET_WITHIN_HORIZON,
+        ],
     },
     {
         "trigger": "approve_extension",

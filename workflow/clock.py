@@ -50,10 +50,33 @@ class FixedClock:
         self.instant = instant.astimezone(UTC)
 
 
+# Dates far from now are mistakes, and near the ends of the calendar date arithmetic fails:
+# every date given to rectrack lies in this range.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 12, 31)
+
+
+def check_day(day: date, what: str = "date") -> date:
+    """`day` if it lies between EARLIEST and LATEST, else BadInput naming `what`."""
+    if not EARLIEST <= day <= LATEST:
+        raise BadInput(f"{what} {day.isoformat()}: expected a date between {EARLIEST} and {LATEST}")
+    return day
+
+
+def parse_day(text: str, what: str = "date") -> date:
+    """A date given as YYYY-MM-DD, within the range rectrack accepts."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"{what}: not a date (YYYY-MM-DD): {text!r}") from None
+    return check_day(day, what)
+
+
 def parse_instant(text: str, timezone: str = LONDON) -> datetime:
     """An ISO date or date-time as a UTC instant.
 
-    A bare date means noon of that day, and a date-time without an offset is local time.
+    A bare date means noon of that day, and a date-time without an offset is local time; a
+    local time that does not exist (the hour the clocks skip in spring) is refused.
     """
     zone = ZoneInfo(timezone)
     try:
@@ -63,8 +86,15 @@ def parse_instant(text: str, timezone: str = LONDON) -> datetime:
             parsed = datetime.fromisoformat(text.strip())
     except ValueError:
         raise BadInput(f"not an ISO date or date-time: {text!r}") from None
+    check_day(parsed.date(), "the time")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
+        back = parsed.astimezone(UTC).astimezone(zone)
+        if back.replace(tzinfo=None) != parsed.replace(tzinfo=None):
+            raise BadInput(
+                f"{text.strip()} does not exist in {timezone}: the clocks skip it "
+                f"(give {back.replace(tzinfo=None).isoformat(sep=' ')} or an offset)"
+            )
     return parsed.astimezone(UTC)
 
 
@@ -80,7 +110,7 @@ def parse_bound(text: str, timezone: str = LONDON, end: bool = False) -> datetim
     text = text.strip()
     if len(text) == 10:
         try:
-            day = date.fromisoformat(text)
+            day = check_day(date.fromisoformat(text))
         except ValueError:
             raise BadInput(f"not an ISO date: {text!r}") from None
         start = datetime.combine(day, time(0), ZoneInfo(timezone))

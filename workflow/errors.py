@@ -50,6 +50,10 @@ class BadText(BadInput):
         super().__init__(f"{where}: {problem}")
 
 
+class OutOfOrder(BadInput):
+    """An act dated before what it follows: the recommendation's latest event, or its report."""
+
+
 class ImportFileError(BadInput):
     """A malformed import file: names the file, the line (or record) and the field."""
 
@@ -85,6 +89,7 @@ __all__ = [
     "ImportFileError",
     "NotInitialised",
     "NotPermitted",
+    "OutOfOrder",
     "RectrackError",
     "Refused",
     "UnknownCommittee",

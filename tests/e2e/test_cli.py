@@ -407,3 +407,12 @@ def test_directory_writes_need_a_known_allowed_actor(cli: Cli, tmp_path: Path) -
     trail = cli.ok("audit", "--event", "person.add", "--json").json
     assert [e["actor"] for e in trail][:2] == ["installation set-up", "installation set-up"]
     assert trail[-1]["actor"] == "ilau@x.org"
+
+
+def test_dates_that_break_arithmetic_are_refused(cli: Cli, tmp_path: Path) -> None:
+    """`--now 9999-12-31` and an extension to 9999-12-31 crashed with OverflowError."""
+    setup_world(cli, tmp_path)
+    assert_error(cli("rec", "list", now="9999-12-31"), 2, "between 1900-01-01 and 2200-12-31")
+    assert_error(cli("rec", "list", now="2004-03-28T01:30"), 2, "does not exist")
+    extend = ("rec", "extend", "botj-2003/R1", "--actor", "ilau@x.org", "--reason", "r")
+    assert_error(cli(*extend, "--to", "9999-12-31"), 2, "--to 9999-12-31")

@@ -205,6 +205,13 @@ REFUSALS = [
     ("extend", "in_progress", {"pending_extension": PENDING}, {}, "no_extension_pending"),
     ("extend", "in_progress", {}, {"new_target": TODAY}, "revised_target_later"),
     ("extend", "in_progress", {"target": FUTURE}, {"new_target": FUTURE}, "revised_target_later"),
+    (
+        "extend",
+        "in_progress",
+        {},
+        {"new_target": TODAY + timedelta(days=3 * 366)},
+        "revised_target_within_horizon",
+    ),
     ("approve_extension", "in_progress", {"pending_extension": None}, {}, "extension_pending"),
     (
         "approve_extension",

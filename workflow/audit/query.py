@@ -101,3 +101,11 @@ def chain_head(conn: Connection) -> tuple[int, str]:
     """The last event's id and hash, `(0, GENESIS)` for an empty trail: what to anchor."""
     head = HEAD.first(conn)
     return (int(head[0]), str(head[1])) if head else (0, GENESIS)
+
+
+def chain_head_at(conn: Connection) -> datetime | None:
+    """The instant of the trail's last event; None for an empty trail."""
+    at: datetime | None = conn.execute(
+        select(audit_event.c.at).order_by(audit_event.c.id.desc()).limit(1)
+    ).scalar()
+    return at

@@ -126,10 +126,14 @@ def check_chain(rows: Iterable[ChainRow], anchors: Iterable[Anchor] = ()) -> Ver
     expected, prev = 1, GENESIS
     recent: dict[str, int] = {}
     window: deque[str] = deque()
+    times: dict[str, tuple[str, int]] = {}  # each recommendation's latest (at, event)
     for row in rows:
         seq, stored_prev, stored = row[0], row[10], row[11]
         if seq != expected:
             return _gap(expected, seq)
+        backwards = _backwards(times, row)
+        if backwards is not None:
+            return backwards
         if content_hash(*row[:11]) != stored:
             return Verdict.broken(*_altered(row))
         if stored_prev != prev:
@@ -154,6 +158,22 @@ def check_chain(rows: Iterable[ChainRow], anchors: Iterable[Anchor] = ()) -> Ver
             f"{_span(last + 1, beyond)} deleted",
         )
     return Verdict.intact(last)
+
+
+def _backwards(times: dict[str, tuple[str, int]], row: ChainRow) -> Verdict | None:
+    """Events of one recommendation are never dated before the one before them."""
+    seq, at, rec = row[0], row[1], row[4]
+    if rec is None:
+        return None
+    before = times.get(rec)
+    if before is not None and at < before[0]:
+        return Verdict.broken(
+            seq,
+            f"event {seq} of {rec} is dated {at}, before its event {before[1]} ({before[0]}): "
+            "time went backwards",
+        )
+    times[rec] = (at, seq)
+    return None
 
 
 def _span(first: int, last: int) -> str:

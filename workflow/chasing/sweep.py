@@ -18,14 +18,17 @@ from transitions import Machine
 
 from config.logging import get_logger
 from states import MACHINE
+from workflow.audit.query import chain_head_at
 from workflow.chasing.candidates import Policy, actions_due, deadlines_due, rule_table
 from workflow.chasing.escalations import SWEEPER, board_mails, clear_cured, raise_escalations
 from workflow.chasing.reminders import Reminder, remind
+from workflow.clock import instant_text
+from workflow.errors import OutOfOrder
 from workflow.lifecycle.unowned import unowned_notices
 from workflow.mail.outbox import enqueue
 from workflow.plain import OMIT_DEFAULT
 from workflow.store.dialect import try_lock
-from workflow.store.uow import UnitOfWork
+from workflow.store.uow import Tx, UnitOfWork
 
 log = get_logger("rectrack.sweep")
 
@@ -67,6 +70,17 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _check_after_the_trail(tx: Tx) -> None:
+    """A sweep cannot be dated before events already in the trail: it would write history
+    out of order (with `--now` in the past, say)."""
+    latest = chain_head_at(tx.conn)
+    if latest is not None and tx.now < latest:
+        raise OutOfOrder(
+            f"the trail already holds events up to {instant_text(latest)}: a sweep cannot "
+            f"be dated {instant_text(tx.now)}"
+        )
+
+
 class _DryRun(Exception):
     def __init__(self, result: SweepResult) -> None:
         self.result = result
@@ -83,6 +97,7 @@ def sweep(uow: UnitOfWork, *, dry_run: bool = False, machine: Machine = MACHINE)
             if not try_lock(tx.conn, "sweep"):
                 log.info("sweep skipped: another sweep holds the lock")
                 return SweepResult(skipped=True)
+            _check_after_the_trail(tx)
             policy = Policy.of(machine)
             rules, horizon = rule_table(tx)
             owed = [

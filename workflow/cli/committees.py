@@ -11,6 +11,7 @@ from workflow.bootstrap import App
 from workflow.cli.app import actor_option, cli, json_option, pass_app
 from workflow.cli.commands import report_group
 from workflow.cli.output import emit_json, table
+from workflow.clock import parse_day
 from workflow.directory.committees import (
     add_committee,
     add_meeting,
@@ -36,10 +37,7 @@ out_option = click.option(
 
 
 def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"not a date (YYYY-MM-DD): {value!r}") from None
+    return parse_day(value)
 
 
 def _emit(doc: Document, fmt: str, out: Path | None) -> None:

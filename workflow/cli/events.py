@@ -18,7 +18,7 @@ from workflow.bootstrap import App
 from workflow.chasing.escalations import escalate
 from workflow.cli.app import actor_option, cli, json_option, pass_app, version_option, whole
 from workflow.cli.recs import rec, report_outcomes
-from workflow.errors import BadInput
+from workflow.clock import parse_day
 from workflow.lifecycle import service as svc
 
 Convert = Callable[[dict[str, Any]], dict[str, Any]]
@@ -58,10 +58,7 @@ def event_command(
 
 
 def _date(value: str, what: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{what}: not a date (YYYY-MM-DD): {value!r}") from None
+    return parse_day(value, what)
 
 
 def _one_answer(given: dict[str, Any]) -> dict[str, Any]:

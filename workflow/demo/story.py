@@ -153,6 +153,8 @@ def _responses() -> list[Step]:
         Say("The joint MPS and MPA response (seed 000): each body answers each recommendation")
     ]
     for rec, (mps, mpa) in ANSWERS.items():
+        if not rec.startswith(BOTJ):
+            continue  # Managing Demand is answered once published (see _managing_demand)
         quiet = rec != f"{BOTJ}/R1"
         steps += [
             run("2004-01-12", "rec", "respond", rec, "--actor", ILAU, "--body", "MPS",
@@ -168,9 +170,26 @@ def _responses() -> list[Step]:
             "--text", "The MPA can document progress monitoring of review recommendations by "
             "committees at six monthly intervals."),
         Sweep("2004-01-13"),
-        Say("Managing Demand R1 repeats BOTJ R1: superseded by it, with the link recorded"),
-        run("2004-01-19", "rec", "supersede", "md-2003/R1", "--actor", ILAU, "--by", f"{BOTJ}/R1"),
     ]  # fmt: skip
+
+
+def _managing_demand() -> list[Step]:
+    steps: list[Step] = [
+        Say("March 2004: Managing Demand, published on 1 March, is answered (seed 000)")
+    ]
+    for rec in ("md-2003/R1", "md-2003/R2"):
+        mps, mpa = ANSWERS[rec]
+        steps += [
+            run("2004-03-15", "rec", "respond", rec, "--actor", ILAU, "--body", "MPS",
+                "--text", mps, quiet=True),
+            run("2004-03-15", "rec", "respond", rec, "--actor", ILAU, "--body", "MPA",
+                "--text", mpa, quiet=rec != "md-2003/R1"),
+        ]  # fmt: skip
+    return [
+        *steps,
+        Say("Managing Demand R1 repeats BOTJ R1: superseded by it, with the link recorded"),
+        run("2004-03-15", "rec", "supersede", "md-2003/R1", "--actor", ILAU, "--by", f"{BOTJ}/R1"),
+    ]
 
 
 def _plans() -> list[Step]:
@@ -257,5 +276,6 @@ STORY: list[Step] = [
     *_inspection_and_committees(),
     *_responses(),
     *_plans(),
+    *_managing_demand(),
     *_implementation(),
 ]

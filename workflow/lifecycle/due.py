@@ -21,13 +21,21 @@ def _england_and_wales() -> Any:
 
 
 def add_days(start: date, days: int, working_days: bool) -> date:
-    """`start` plus `days` calendar days, or plus `days` England and Wales working days."""
-    if not working_days:
-        return start + timedelta(days=days)
-    if days == 0:
-        return start
-    day: date = _england_and_wales().get_nth_working_day(start, days)
-    return day
+    """`start` plus `days` calendar days, or plus `days` England and Wales working days.
+
+    It never raises: past the ends of the calendar it stays at the end (a date nobody reaches,
+    which a stored date from before dates were checked could otherwise turn into a crash of
+    every sweep).
+    """
+    try:
+        if not working_days:
+            return start + timedelta(days=days)
+        if days == 0:
+            return start
+        day: date = _england_and_wales().get_nth_working_day(start, days)
+        return day
+    except (OverflowError, ValueError):
+        return date.max if days >= 0 else date.min
 
 
 def is_working_day(day: date) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert, update
 
 from states import DEGREES, ActionFacts, Answer, Case, Request
+from workflow.clock import parse_day
 from workflow.directory.people import get_person
 from workflow.errors import BadInput
 from workflow.lifecycle import facts
@@ -97,11 +98,7 @@ def parse_action(spec: str, number: int) -> PlannedAction:
     if len(parts) != 3 or not parts[0].strip():
         raise BadInput(f'action {number}: expected "TEXT|OWNER_EMAIL|YYYY-MM-DD", got {spec!r}')
     text, owner, target = (p.strip() for p in parts)
-    try:
-        day = date.fromisoformat(target)
-    except ValueError:
-        raise BadInput(f"action {number}: not a date (YYYY-MM-DD): {target!r}") from None
-    return text, owner.lower(), day
+    return text, owner.lower(), parse_day(target, f"action {number}: target")
 
 
 def plan(

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
 from config import Rule
 from states import Actor, Case, Due, Request, fire
-from workflow.errors import Conflict, UnknownPerson, UnknownRecommendation
+from workflow.clock import instant_text
+from workflow.errors import Conflict, OutOfOrder, UnknownPerson, UnknownRecommendation
 from workflow.lifecycle.due import after_event
 from workflow.plain import json_name
 from workflow.store.prepared import Prepared
-from workflow.store.tables import person, recommendation, report
+from workflow.store.tables import audit_event, person, recommendation, report
 from workflow.store.uow import Tx, UnitOfWork
 
 _r = recommendation.c
@@ -42,10 +44,17 @@ _LOAD = Prepared(
         report.c.key,
         report.c.kind,
         report.c.responding_bodies,
+        report.c.published,
         _owner.c.email,
         _actor.c.email,
         _actor.c.roles,
         _actor.c.active,
+        # The instant of its latest event, along the trail's (rec, id) index.
+        select(audit_event.c.at)
+        .where(audit_event.c.rec == _r.code)
+        .order_by(audit_event.c.id.desc())
+        .limit(1)
+        .scalar_subquery(),
     )
     .select_from(
         recommendation.join(report, report.c.id == _r.report_id)
@@ -75,6 +84,9 @@ class Loaded:
     actor: Actor
     columns: dict[str, Any]
     """The current values of the columns an event may change (for the audit diff)."""
+    published: date | None = None
+    latest: datetime | None = None
+    """The instant of its latest event."""
 
     @property
     def state(self) -> str:
@@ -107,10 +119,12 @@ def load(tx: Tx, code: str, actor: str) -> Loaded:
         report_key,
         kind,
         bodies,
+        published,
         owner,
         actor_email,
         roles,
         active,
+        latest,
     ) = row
     if actor_email is None:
         raise UnknownPerson(actor)
@@ -135,7 +149,28 @@ def load(tx: Tx, code: str, actor: str) -> Loaded:
             "next_due": next_due,
             "last_update_at": last_update_at,
         },
+        published=published,
+        latest=latest,
     )
+
+
+# Events that answer a report: they cannot be dated before it was published.
+_ANSWERING = frozenset({"record_response", "respond", "plan"})
+
+
+def check_time(tx: Tx, rec: Loaded, event: str) -> None:
+    """Time moves forward on a recommendation: no event before its latest one, and no
+    answer to a report dated before the report itself."""
+    if rec.latest is not None and tx.now < rec.latest:
+        raise OutOfOrder(
+            f"{rec.code}: this {event.replace('_', ' ')} would be dated {instant_text(tx.now)}, "
+            f"before its latest event ({instant_text(rec.latest)}): time moves forward"
+        )
+    if event in _ANSWERING and rec.published is not None and tx.today < rec.published:
+        raise OutOfOrder(
+            f"{rec.code}: a {event.replace('_', ' ')} dated {tx.today} comes before the report "
+            f"was published ({rec.published})"
+        )
 
 
 @dataclass(slots=True)
@@ -180,6 +215,7 @@ def transition(
     changes; the state, due dates and version are written, and the audit event appended.
     """
     rec = load(tx, code, actor)
+    check_time(tx, rec, event)
     if expected_version is not None and expected_version != rec.version:
         raise Conflict(code, expected_version, rec.version)
     rule = tx.rules.for_recommendation(rec.kind, rec.statutory)
