@@ -48,6 +48,7 @@ class Settings:
     """Everything configurable, resolved once at start-up and passed down."""
 
     db_url: str = DEFAULT_DB
+    busy_timeout: float = 15.0  # seconds a SQLite writer waits for another
     now: str | None = None
     timezone: str = "Europe/London"
     log_level: str | None = None  # None: each command's own default
@@ -85,6 +86,16 @@ def _read(path: Path) -> dict[str, Any]:
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
     return data
+
+
+def _seconds(value: Any, what: str) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{what} {value!r}: expected a number of seconds") from None
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(f"{what} {value!r}: expected 0 to 3600 seconds")
+    return seconds
 
 
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -167,6 +178,10 @@ def load_settings(
         rules_file = Path(config).parent / rules_file
     return Settings(
         db_url=database_url(db or env.get("RECTRACK_DB") or database.get("url") or DEFAULT_DB),
+        busy_timeout=_seconds(
+            env.get("RECTRACK_BUSY_TIMEOUT") or database.get("busy_timeout", 15.0),
+            "database busy_timeout",
+        ),
         now=now or env.get("RECTRACK_NOW") or data.get("clock", {}).get("now"),
         timezone=data.get("clock", {}).get("timezone", "Europe/London"),
         log_level=_level(env.get("RECTRACK_LOG_LEVEL") or data.get("logging", {}).get("level")),

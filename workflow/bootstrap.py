@@ -32,7 +32,7 @@ class App:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.settings.db_url)
+            self._engine = make_engine(self.settings.db_url, self.settings.busy_timeout)
         return self._engine
 
     def uow(self, check: bool = True) -> UnitOfWork:

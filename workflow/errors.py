@@ -67,6 +67,14 @@ class ImportFileError(BadInput):
         super().__init__(f"{where}: {problem}")
 
 
+class Busy(RectrackError):
+    """Another writer held the database longer than the busy timeout; nothing was written."""
+
+
+class ReadOnlyDatabase(BadInput):
+    """The database file is write-protected: it can be read and verified, not changed."""
+
+
 class Conflict(RectrackError):
     """Somebody else changed the recommendation first; nothing of this request was written."""
 
@@ -83,6 +91,7 @@ __all__ = [
     "AlreadyExists",
     "BadInput",
     "BadText",
+    "Busy",
     "Conflict",
     "EventNotAllowed",
     "GuardRefused",
@@ -90,6 +99,7 @@ __all__ = [
     "NotInitialised",
     "NotPermitted",
     "OutOfOrder",
+    "ReadOnlyDatabase",
     "RectrackError",
     "Refused",
     "UnknownCommittee",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -416,3 +417,19 @@ def test_dates_that_break_arithmetic_are_refused(cli: Cli, tmp_path: Path) -> No
     assert_error(cli("rec", "list", now="2004-03-28T01:30"), 2, "does not exist")
     extend = ("rec", "extend", "botj-2003/R1", "--actor", "ilau@x.org", "--reason", "r")
     assert_error(cli(*extend, "--to", "9999-12-31"), 2, "--to 9999-12-31")
+
+
+def test_a_database_held_too_long_is_busy_and_nothing_is_written(cli: Cli, tmp_path: Path) -> None:
+    """Another writer holding SQLite past the busy timeout: exit 4, a clear line, no change."""
+    setup_world(cli, tmp_path)
+    add = ("people", "add", "new@x.org", "--name", "New", "--role", "ilau", "--actor", "ilau@x.org")
+    holder = sqlite3.connect(cli.db, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        result = cli(*add, env={"RECTRACK_BUSY_TIMEOUT": "0.3"})
+    finally:
+        holder.close()
+    assert_error(result, 4, "the database is busy", "RECTRACK_BUSY_TIMEOUT", "nothing was written")
+    assert "new@x.org" not in cli.ok("people", "list").out
+    cli.ok(*add)  # once the other writer is gone, the same command goes through
+    assert_error(cli("rec", "list", env={"RECTRACK_BUSY_TIMEOUT": "soon"}), 2, "busy_timeout")

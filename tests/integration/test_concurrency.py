@@ -111,34 +111,78 @@ def test_racing_updates_lose_nothing(engine: Engine, clock: FixedClock) -> None:
         assert ids == list(range(1, len(ids) + 1)), "the audit chain has no gaps"
 
 
+def _interleaved(pg_engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A recommendation in progress, and the machine's `fire` held until two transactions
+    have both loaded it (the first two calls only: a retry runs freely)."""
+    with unit_of_work(pg_engine, clock, default_rules()) as uow:
+        code = world.build(uow, recs=1)[0]
+        to_in_progress(uow, clock, code)
+    both_loaded = threading.Barrier(2, timeout=20)
+    real_fire, calls, lock = events.fire, [0], threading.Lock()
+
+    def fire_after_both_loaded(*args: Any, **kwargs: Any) -> str:
+        with lock:
+            calls[0] += 1
+            first_two = calls[0] <= 2
+        if first_two:
+            both_loaded.wait()
+        return real_fire(*args, **kwargs)
+
+    monkeypatch.setattr(events, "fire", fire_after_both_loaded)
+    return code
+
+
 @pytest.mark.external_service
 def test_interleaved_transactions_on_postgresql(
     pg_engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Both transactions load version N before either writes: the second writer gets Conflict.
+    """Both transactions load version N before either writes: with the version pinned (as
+    `--if-version` does), the second writer gets Conflict.
 
     (SQLite cannot interleave writers: BEGIN IMMEDIATE makes the second wait for the first.)
     """
-    engine = pg_engine
-    with unit_of_work(engine, clock, default_rules()) as uow:
-        code = world.build(uow, recs=1)[0]
-        to_in_progress(uow, clock, code)
-    both_loaded = threading.Barrier(2, timeout=20)
-    real_fire = events.fire
-
-    def fire_after_both_loaded(*args: Any, **kwargs: Any) -> str:
-        both_loaded.wait()
-        return real_fire(*args, **kwargs)
-
-    monkeypatch.setattr(events, "fire", fire_after_both_loaded)
+    code = _interleaved(pg_engine, clock, monkeypatch)
+    with unit_of_work(pg_engine, clock, default_rules()) as uow:
+        version = plain(show_recommendation(uow, code))["version"]
     results = _race(
-        engine,
+        pg_engine,
+        clock,
+        [
+            lambda u: svc.record_update(u, code, OWNER, note="one", expected_version=version),
+            lambda u: svc.record_update(u, code, OWNER, note="two", expected_version=version),
+        ],
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Outcome"]
+    with unit_of_work(pg_engine, clock, default_rules()) as uow:
+        assert len(plain(show_recommendation(uow, code))["updates"]) == 1
+
+
+@pytest.mark.external_service
+def test_an_unpinned_update_that_loses_the_race_is_applied_again(
+    pg_engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a pinned version, the loser loads again, checks the guards again and is
+    applied: 13 of 20 concurrent plain updates once failed with exit 4."""
+    code = _interleaved(pg_engine, clock, monkeypatch)
+    results = _race(
+        pg_engine,
         clock,
         [
             lambda u: svc.record_update(u, code, OWNER, note="one"),
             lambda u: svc.record_update(u, code, OWNER, note="two"),
         ],
     )
-    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Outcome"]
+    assert [type(r).__name__ for r in results] == ["Outcome", "Outcome"]
+    with unit_of_work(pg_engine, clock, default_rules()) as uow:
+        view = plain(show_recommendation(uow, code))
+    assert sorted(u["note"] for u in view["updates"]) == ["one", "two"]
+
+
+def test_twenty_plain_updates_at_once_all_succeed(engine: Engine, clock: FixedClock) -> None:
+    """On both backends, concurrent updates that pinned no version are all applied."""
     with unit_of_work(engine, clock, default_rules()) as uow:
-        assert len(plain(show_recommendation(uow, code))["updates"]) == 1
+        code = world.build(uow, recs=1)[0]
+        to_in_progress(uow, clock, code)
+    calls = [lambda u, n=n: svc.record_update(u, code, OWNER, note=f"u{n}") for n in range(20)]
+    results = _race(engine, clock, calls)
+    assert [type(r).__name__ for r in results] == ["Outcome"] * 20

@@ -19,6 +19,7 @@ from states import Refused
 from workflow.cli.app import cli
 from workflow.cli.exits import FAILED, exit_code
 from workflow.errors import RectrackError
+from workflow.store.dialect import translated
 
 log = get_logger("rectrack.cli")
 
@@ -46,6 +47,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _report(exc: BaseException) -> int:
     """One `error:` line on stderr for `exc`; its exit code."""
+    exc = translated(exc) or exc
     if isinstance(exc, (RectrackError, Refused, ConfigError)):
         click.echo(f"error: {exc}", err=True)
         return exit_code(exc)

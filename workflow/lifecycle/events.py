@@ -14,10 +14,18 @@ from sqlalchemy import insert, update
 
 from states import DEGREES, ActionFacts, Answer, Case, Request
 from workflow.clock import parse_day
-from workflow.directory.people import get_person
+from workflow.directory.people import Person, get_person
 from workflow.errors import BadInput
 from workflow.lifecycle import facts
-from workflow.lifecycle.transition import Effect, Loaded, Outcome, fire_event, transition
+from workflow.lifecycle.transition import (
+    Apply,
+    Effect,
+    Loaded,
+    Outcome,
+    fire_event,
+    transition,
+    with_retries,
+)
 from workflow.store.prepared import Prepared
 from workflow.store.tables import action, extension, progress_update, response
 from workflow.store.uow import Tx, UnitOfWork
@@ -73,7 +81,7 @@ def respond(
         said = f"not applicable: {not_applicable}" if not_applicable else "response recorded"
         return Effect(details={"response": {"body": body, **values}}, note=f"{body}: {said}")
 
-    with uow.write() as tx:
+    def fire(tx: Tx) -> list[Outcome]:
         first = transition(
             tx,
             code,
@@ -90,6 +98,8 @@ def respond(
         if all_answered:
             outcomes.append(transition(tx, code, "respond", actor, facts=(facts.answers,)))
         return outcomes
+
+    return with_retries(uow, code, fire, pinned=expected_version is not None)
 
 
 def parse_action(spec: str, number: int) -> PlannedAction:
@@ -110,51 +120,51 @@ def plan(
     expected_version: int | None = None,
 ) -> Outcome:
     """Agree the implementation plan: its actions, each with an owner and a target date."""
-    with uow.write() as tx:
+
+    def fire(tx: Tx) -> Outcome:
         owners = [get_person(tx.conn, owner) for _, owner, _ in actions]
         planned = tuple(
             ActionFacts(n, who.email, target, owner_active=who.active)
             for n, (who, (_, _, target)) in enumerate(zip(owners, actions, strict=True), start=1)
         )
-
-        def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
-            rows = [
-                {
-                    "rec_id": rec.id,
-                    "number": n,
-                    "text": text,
-                    "owner_id": who.id,
-                    "target_date": target,
-                }
-                for n, (who, (text, _, target)) in enumerate(
-                    zip(owners, actions, strict=True), start=1
-                )
-            ]
-            tx.conn.execute(insert(action), rows)
-            target = max(a[2] for a in actions)
-            shown = [
-                {
-                    "number": r["number"],
-                    "text": r["text"],
-                    "owner": who.email,
-                    "target": r["target_date"],
-                }
-                for r, who in zip(rows, owners, strict=True)
-            ]
-            return Effect(
-                columns={"target_date": target, "original_target_date": target},
-                details={"actions": shown},
-            )
-
         return transition(
             tx,
             code,
             "plan",
             actor,
             expected_version=expected_version,
-            apply=store,
+            apply=_store_plan(actions, owners),
             actions=planned,
         )
+
+    return with_retries(uow, code, fire, pinned=expected_version is not None)
+
+
+def _store_plan(actions: list[PlannedAction], owners: list[Person]) -> Apply:
+    """How a plan is kept: its actions, and the plan's target (its latest action's)."""
+
+    def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
+        rows = [
+            {"rec_id": rec.id, "number": n, "text": text, "owner_id": who.id, "target_date": day}
+            for n, (who, (text, _, day)) in enumerate(zip(owners, actions, strict=True), start=1)
+        ]
+        tx.conn.execute(insert(action), rows)
+        target = max(a[2] for a in actions)
+        shown = [
+            {
+                "number": r["number"],
+                "text": r["text"],
+                "owner": who.email,
+                "target": r["target_date"],
+            }
+            for r, who in zip(rows, owners, strict=True)
+        ]
+        return Effect(
+            columns={"target_date": target, "original_target_date": target},
+            details={"actions": shown},
+        )
+
+    return store
 
 
 def start(

@@ -10,11 +10,19 @@ from __future__ import annotations
 from sqlalchemy import and_, insert, select, update
 
 from states import Actor, Case, Request
-from workflow.directory.people import get_person
+from workflow.directory.people import Person, get_person
 from workflow.errors import BadInput, RectrackError, UnknownReport
 from workflow.lifecycle import facts
 from workflow.lifecycle.ids import normal_code
-from workflow.lifecycle.transition import Effect, Loaded, Outcome, fire_event, transition
+from workflow.lifecycle.transition import (
+    Apply,
+    Effect,
+    Loaded,
+    Outcome,
+    fire_event,
+    transition,
+    with_retries,
+)
 from workflow.mail.compose import reassign_notices, signoff_notice
 from workflow.mail.outbox import enqueue
 from workflow.store.tables import extension, rec_link, recommendation, report
@@ -94,20 +102,7 @@ def supersede(
             "name exactly one of: a successor recommendation, a successor report, or a rationale"
         )
 
-    def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
-        if successor is not None:
-            tx.conn.execute(
-                insert(rec_link).values(
-                    rec_id=rec.id, kind="superseded_by", note=rationale, **target
-                )
-            )
-        return Effect(
-            columns={"closure_note": rationale},
-            details={"superseded_by": successor},
-            note=rationale or f"superseded by {successor}",
-        )
-
-    with uow.write() as tx:
+    def fire(tx: Tx) -> Outcome:
         successor, target = _successor(tx, by, by_report)
         return transition(
             tx,
@@ -115,10 +110,28 @@ def supersede(
             "supersede",
             actor,
             expected_version=expected_version,
-            apply=store,
+            apply=_store_supersession(successor, target, rationale),
             successor=successor,
             rationale=rationale,
         )
+
+    return with_retries(uow, code, fire, pinned=expected_version is not None)
+
+
+def _store_supersession(
+    successor: str | None, target: dict[str, int], rationale: str | None
+) -> Apply:
+    def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
+        if successor is not None:
+            link = {"rec_id": rec.id, "kind": "superseded_by", "note": rationale, **target}
+            tx.conn.execute(insert(rec_link).values(**link))
+        return Effect(
+            columns={"closure_note": rationale},
+            details={"superseded_by": successor},
+            note=rationale or f"superseded by {successor}",
+        )
+
+    return store
 
 
 def reopen(
@@ -185,6 +198,22 @@ def reassign(
 ) -> Outcome:
     """Give a recommendation to a new owner; the old and the new owner are told."""
 
+    def fire(tx: Tx) -> Outcome:
+        new = get_person(tx.conn, owner)
+        return transition(
+            tx,
+            code,
+            "reassign",
+            actor,
+            expected_version=expected_version,
+            apply=_store_reassignment(new),
+            new_owner=Actor(new.email, frozenset(new.roles), new.active),
+        )
+
+    return with_retries(uow, code, fire, pinned=expected_version is not None)
+
+
+def _store_reassignment(new: Person) -> Apply:
     def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
         subject, text = facts.subject_and_text(tx, rec.id)
         old = get_person(tx.conn, rec.owner) if rec.owner else None
@@ -204,17 +233,7 @@ def reassign(
             note=f"owner {rec.owner or 'none'} -> {new.email}",
         )
 
-    with uow.write() as tx:
-        new = get_person(tx.conn, owner)
-        return transition(
-            tx,
-            code,
-            "reassign",
-            actor,
-            expected_version=expected_version,
-            apply=store,
-            new_owner=Actor(new.email, frozenset(new.roles), new.active),
-        )
+    return store
 
 
 def decide_extension(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, select, update
 
@@ -22,6 +22,7 @@ from workflow.store.prepared import Prepared
 from workflow.store.tables import audit_event, person, recommendation, report
 from workflow.store.uow import Tx, UnitOfWork
 
+T = TypeVar("T")
 _r = recommendation.c
 _owner = person.alias("owner")
 _actor = person.alias("actor")
@@ -293,9 +294,12 @@ def fire_event(
     apply: Apply | None = None,
     **request: Any,
 ) -> Outcome:
-    """Fire `event` on recommendation `code` in a transaction of its own (see `transition`)."""
-    with uow.write() as tx:
-        return transition(
+    """Fire `event` on recommendation `code` in a transaction of its own (see `transition`),
+    retried as `with_retries` says."""
+    return with_retries(
+        uow,
+        code,
+        lambda tx: transition(
             tx,
             code,
             event,
@@ -304,7 +308,28 @@ def fire_event(
             facts=facts,
             apply=apply,
             **request,
-        )
+        ),
+        pinned=expected_version is not None,
+    )
+
+
+_LOCK = Prepared(select(_r.id).where(_r.code == bindparam("code")).with_for_update())
+
+
+def with_retries(uow: UnitOfWork, code: str, work: Callable[[Tx], T], *, pinned: bool) -> T:
+    """Run `work` on recommendation `code` in a write transaction. If a concurrent change
+    came first, and the caller did not pin the version they saw, run it once more: holding
+    the row this time (on PostgreSQL; SQLite writers queue anyway), so that no other writer
+    can come between loading it again, checking its guards again and writing it."""
+    try:
+        with uow.write() as tx:
+            return work(tx)
+    except Conflict:
+        if pinned:
+            raise
+    with uow.write() as tx:
+        _LOCK.first(tx.conn, {"code": code})
+        return work(tx)
 
 
 def write(tx: Tx, rec: Loaded, columns: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ duplicates, and read-only transactions."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, text
 
+from workflow.errors import Busy, ReadOnlyDatabase, RectrackError
 from workflow.store.prepared import Prepared
 
 Processor = Callable[[Any], Any] | None
@@ -48,6 +50,23 @@ def try_lock(conn: Connection, name: str) -> bool:
     if conn.dialect.name != "postgresql":
         return True  # BEGIN IMMEDIATE: one writer at a time
     return bool(conn.execute(text(advisory_lock_sql(name, wait=False))).scalar())
+
+
+def translated(exc: BaseException) -> RectrackError | None:
+    """Our own error for what a driver reports of a database in use or write-protected."""
+    orig = getattr(exc, "orig", exc)
+    if not isinstance(orig, sqlite3.OperationalError):
+        return None
+    if "database is locked" in str(orig):
+        return Busy(
+            "the database is busy: another writer held it longer than the busy timeout "
+            "([database] busy_timeout, RECTRACK_BUSY_TIMEOUT); nothing was written, try again"
+        )
+    if "readonly database" in str(orig):
+        return ReadOnlyDatabase(
+            "the database file is write-protected: it can be read and verified, not changed"
+        )
+    return None
 
 
 def begin_read_only(conn: Connection) -> None:

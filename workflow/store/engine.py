@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -13,31 +16,49 @@ from migrations import SCHEMA_REVISION
 from workflow.errors import BadInput, NotInitialised
 from workflow.store.dialect import BEGIN_KEY, begin_read_only
 
+BUSY_TIMEOUT = 15.0
+"""Seconds a SQLite writer waits for another to finish before giving up (`Busy`)."""
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; on SQLite: WAL, foreign keys, and writers that queue, not fail."""
+
+def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT, **kwargs: Any) -> Engine:
+    """An engine for `url`. On SQLite: WAL, foreign keys, writers that queue (up to
+    `busy_timeout` seconds), not fail; and a file that cannot be written (evidence kept
+    write-protected) opened read-only, so that it can still be read and verified."""
     try:
         parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(parsed, **kwargs)
-            event.listen(engine, "connect", _sqlite_on_connect)
-            event.listen(engine, "begin", _sqlite_on_begin)
-            return engine
-        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed, pool_pre_ping=True, **kwargs)
+        path = parsed.database
+        read_only = bool(path) and path != ":memory:" and _write_protected(Path(path or ""))
+        if read_only:
+            # immutable: nothing may change it, so SQLite needs no lock, -wal or -shm file.
+            parsed = parsed.set(database=f"file:{path}?mode=ro&immutable=1").update_query_dict(
+                {"uri": "true"}
+            )
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout, read_only))
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
     except (ArgumentError, NoSuchModuleError) as exc:
         raise BadInput(f"not a usable database URL {url!r}: {exc}") from None
 
 
-def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
-    dbapi_conn.isolation_level = None
-    for pragma in (
-        "journal_mode=WAL",
-        "synchronous=NORMAL",
-        "foreign_keys=ON",
-        "busy_timeout=15000",
-    ):
-        dbapi_conn.execute(f"PRAGMA {pragma}")
+def _write_protected(path: Path) -> bool:
+    return path.exists() and not os.access(path, os.W_OK)
+
+
+def _sqlite_pragmas(busy_timeout: float, read_only: bool) -> Callable[[Any, Any], None]:
+    pragmas = ["foreign_keys=ON", f"busy_timeout={int(busy_timeout * 1000)}"]
+    if not read_only:  # a read-only file keeps the journal mode it has
+        pragmas = ["journal_mode=WAL", "synchronous=NORMAL", *pragmas]
+
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        for pragma in pragmas:
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+
+    return on_connect
 
 
 def _sqlite_on_begin(conn: Connection) -> None:

@@ -7,6 +7,7 @@ commits: a change and its audit events are one transaction. The journal is passe
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from config import RuleBook
 from workflow.clock import Clock
 from workflow.errors import RectrackError
-from workflow.store.dialect import begin_read_only
+from workflow.store.dialect import begin_read_only, translated
 
 
 class Journal(Protocol):
@@ -107,7 +108,7 @@ class UnitOfWork:
         """A read-only transaction (on SQLite it does not take the write lock)."""
         conn = self.conn
         begin_read_only(conn)
-        with conn.begin() as trans:
+        with _our_errors(), conn.begin() as trans:
             yield self._tx(conn)
             trans.rollback()
 
@@ -124,4 +125,12 @@ def _our_errors() -> Iterator[None]:
     except StatementError as exc:
         if isinstance(exc.orig, RectrackError) and not isinstance(exc, DBAPIError):
             raise exc.orig from None
+        ours = translated(exc)
+        if ours is not None:
+            raise ours from None
+        raise
+    except sqlite3.OperationalError as exc:  # raised by BEGIN IMMEDIATE, before SQLAlchemy
+        ours = translated(exc)
+        if ours is not None:
+            raise ours from None
         raise
