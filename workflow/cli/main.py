@@ -18,6 +18,7 @@ from config.logging import get_logger
 from states import Refused
 from workflow.cli.app import cli
 from workflow.cli.exits import FAILED, exit_code
+from workflow.cli.output import echo
 from workflow.errors import RectrackError
 
 log = get_logger("rectrack.cli")
@@ -35,20 +36,20 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
-        click.echo("error: aborted", err=True)
+        echo("error: aborted", err=True)
         return FAILED
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
     except (RectrackError, Refused, ConfigError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         return exit_code(exc)
     except OperationalError as exc:
-        click.echo(f"error: database unavailable: {_first_line(exc)}", err=True)
+        echo(f"error: database unavailable: {_first_line(exc)}", err=True)
         return FAILED
     except DBAPIError as exc:
         log.exception("database error")
-        click.echo(f"error: database error: {_first_line(exc)}", err=True)
+        echo(f"error: database error: {_first_line(exc)}", err=True)
         return FAILED
 
 
