@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 
 RECTRACK = str(Path(sys.executable).parent / "rectrack")
+# The checkout these tests belong to: the venv's `rectrack` may be an editable install of
+# another one (a second git worktree), and PYTHONPATH comes before it.
+CHECKOUT = str(Path(__file__).parents[2])
 
 
 @dataclass
@@ -39,7 +42,8 @@ class Cli:
 
     def environ(self, env: dict[str, str] | None = None) -> dict[str, str]:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("RECTRACK_")}
-        return environ | self.env | (env or {})
+        path = os.pathsep.join(p for p in (CHECKOUT, environ.get("PYTHONPATH")) if p)
+        return environ | {"PYTHONPATH": path} | self.env | (env or {})
 
     def __call__(
         self, *args: str, now: str | None = "2003-11-03", env: dict[str, str] | None = None

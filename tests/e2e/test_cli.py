@@ -379,7 +379,7 @@ def test_showing_a_recommendation_loads_only_what_it_needs(cli: Cli) -> None:
         "from workflow.cli.main import run\n"
         f"code = run(['--db', {cli.db!r}, 'rec', 'show', 'nope/R1'])\n"
         "heavy = ['matplotlib', 'docx', 'jinja2', 'apscheduler', 'structlog', 'pydantic',"
-        " 'yaml', 'aiosmtplib', 'alembic']\n"
+        " 'yaml', 'aiosmtplib', 'alembic', 'openpyxl']\n"
         "print(code, *(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

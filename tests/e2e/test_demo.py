@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from docx import Document as WordDocument
+
+from tests.e2e.conftest import CHECKOUT
 
 
 def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
@@ -14,6 +17,7 @@ def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "workflow.demo.run"],
         cwd=tmp_path,
+        env=os.environ | {"PYTHONPATH": CHECKOUT},  # this checkout, whatever the venv installed
         capture_output=True,
         text=True,
         timeout=240,

@@ -11,7 +11,6 @@ import zlib
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from io import BytesIO
-from pathlib import Path
 
 import docx
 import pytest
@@ -24,8 +23,8 @@ from workflow.reporting.documents import (
     Heading,
     Paragraph,
     Table,
+    document_files,
     render,
-    write_document,
 )
 from workflow.reporting.documents.docx import to_docx
 from workflow.reporting.documents.html import to_html
@@ -315,36 +314,36 @@ def test_docx_drops_characters_xml_cannot_hold() -> None:
 # Writing files, and the model's own checks
 
 
-def test_write_document_writes_markdown_and_its_figures(tmp_path: Path) -> None:
-    """Markdown is written with each figure beside it as <stem>-<name>, linked from the text."""
-    written = write_document(SAMPLE, "md", tmp_path / "report 14.md")
-    assert written == [tmp_path / "report 14.md", tmp_path / "report 14-open.png"]
-    assert written[1].read_bytes() == PNG
-    text = written[0].read_text(encoding="utf-8")
+def test_a_markdown_document_makes_its_figures_beside_it() -> None:
+    """Markdown comes with each figure beside it as <stem>-<name>, linked from the text."""
+    files = document_files(SAMPLE, "md", "out/report 14.md")
+    assert [path for path, _ in files] == ["out/report 14.md", "out/report 14-open.png"]
+    assert files[1][1] == PNG
+    text = files[0][1].decode("utf-8")
     assert "![Open recommendations by state](report%2014-open.png)" in text
 
 
-@pytest.mark.parametrize("fmt", ["html", "docx"])
-def test_write_document_writes_one_file_for_html_and_docx(tmp_path: Path, fmt: str) -> None:
-    """HTML and DOCX are single files, holding what `render` gives."""
-    path = tmp_path / f"report.{fmt}"
-    assert write_document(SAMPLE, fmt, path, when=WHEN) == [path]
-    expected = render(SAMPLE, fmt, when=WHEN)
-    assert (path.read_bytes() if fmt == "docx" else path.read_text(encoding="utf-8")) == expected
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
+def test_other_formats_make_one_file(fmt: str) -> None:
+    """HTML, DOCX and XLSX are single files, holding what `render` gives."""
+    files = document_files(SAMPLE, fmt, f"report.{fmt}", when=WHEN)
+    assert [path for path, _ in files] == [f"report.{fmt}"]
+    if fmt != "xlsx":  # a workbook records when it was saved
+        expected = render(SAMPLE, fmt, when=WHEN)
+        assert files[0][1] == (expected if isinstance(expected, bytes) else expected.encode())
 
 
-def test_an_unknown_format_is_refused_before_anything_is_written(tmp_path: Path) -> None:
-    """Asking for a PDF is a ValueError and leaves no file behind."""
+def test_an_unknown_format_is_refused() -> None:
+    """Asking for a PDF is a ValueError."""
     with pytest.raises(ValueError, match="unknown document format 'pdf'"):
-        write_document(SAMPLE, "pdf", tmp_path / "report.pdf")
-    assert list(tmp_path.iterdir()) == []
+        document_files(SAMPLE, "pdf", "report.pdf")
 
 
-def test_figures_written_beside_markdown_need_distinct_names(tmp_path: Path) -> None:
+def test_figures_written_beside_markdown_need_distinct_names() -> None:
     """Two figures of one name would overwrite each other's file, so they are refused."""
     doc = Document("Two", (Figure(PNG, "one"), Figure(PNG, "two")))
     with pytest.raises(ValueError, match=r"distinct names to be written: figure\.png$"):
-        write_document(doc, "md", tmp_path / "two.md")
+        document_files(doc, "md", "two.md")
 
 
 @pytest.mark.parametrize(
@@ -363,12 +362,13 @@ def test_the_model_refuses_what_would_render_wrong(build: object, message: str) 
 
 
 def test_importing_documents_loads_no_renderer_library() -> None:
-    """Importing the documents package stays cheap: python-docx and matplotlib load on first use."""
+    """Importing the documents package stays cheap: python-docx, openpyxl and matplotlib load
+    on first use."""
     code = (
         "import sys, workflow.reporting.documents; "
-        "print('docx' in sys.modules, 'matplotlib' in sys.modules)"
+        "print(*(m in sys.modules for m in ('docx', 'openpyxl', 'matplotlib')))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["False", "False"]
+    assert result.stdout.split() == ["False", "False", "False"]

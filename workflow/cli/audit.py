@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
-from typing import TextIO
 
 import click
 
 from workflow.audit.asof import as_of, as_of_instant
-from workflow.audit.export import FORMATS, Format, export_as_of, export_events
+from workflow.audit.export import BINARY_FORMATS, FORMATS, Format, export_as_of, export_events
 from workflow.audit.query import AuditQuery, TrailEvent, chain_head, trail_events
 from workflow.audit.verify import parse_anchor, verify_chain
 from workflow.bootstrap import App
 from workflow.cli.app import cli, json_option, whole
 from workflow.cli.exits import TAMPERED
-from workflow.cli.output import emit_json, shorten, table
+from workflow.cli.files import binary_output, out_option, refuse_stdout, text_output, to_stdout
+from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.clock import instant_text, parse_bound
-from workflow.errors import BadInput
 
 _QUERY = "rectrack.audit.query"
 
@@ -151,11 +145,9 @@ def audit_verify(ctx: click.Context, anchors: tuple[str, ...], as_json: bool) ->
         emit_json(verdict)
     elif verdict.ok:
         anchored = f", {len(pinned)} anchor(s) matched" if pinned else ""
-        click.echo(f"ok: {verdict.events} events, the chain is intact{anchored}")
+        echo(f"ok: {verdict.events} events, the chain is intact{anchored}")
     else:
-        click.echo(
-            f"error: audit trail broken at event {verdict.first_bad}: {verdict.problem}", err=True
-        )
+        echo(f"error: audit trail broken at event {verdict.first_bad}: {verdict.problem}", err=True)
     if not verdict.ok:
         ctx.exit(TAMPERED)
 
@@ -172,12 +164,12 @@ def audit_head(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit_json({"id": seq, "hash": digest})
     else:
-        click.echo(f"{seq}:{digest}")
+        echo(f"{seq}:{digest}")
 
 
 @audit.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Write here (default: stdout).")
+@out_option("Write here; default or -: standard output (not for xlsx).")
 @click.option(
     "--as-of",
     "when",
@@ -196,39 +188,15 @@ def audit_export(
         _no_filters(ctx)
     elif report_key is not None:
         query = replace(query, report=report_key)
-    try:
-        with app.uow() as uow, uow.read() as tx, _output(out) as stream:
-            if when is not None:
-                at = as_of_instant(when, app.settings.timezone)
-                count = export_as_of(tx.conn, stream, fmt, at, report_key)
-            else:
-                count = export_events(tx.conn, stream, fmt, query)
-    except BrokenPipeError:
-        # The reader had enough (`| head`): not an error. Point stdout at /dev/null so that
-        # flushing it at exit does not fail a second time.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return
-    if out is not None:
+    if fmt in BINARY_FORMATS:
+        refuse_stdout(out, f"an {fmt.upper()} workbook")
+    output = binary_output(str(out)) if fmt in BINARY_FORMATS else text_output(out)
+    with app.uow() as uow, uow.read() as tx, output as stream:
+        if when is not None:
+            at = as_of_instant(when, app.settings.timezone)
+            count = export_as_of(tx.conn, stream, fmt, at, report_key)
+        else:
+            count = export_events(tx.conn, stream, fmt, query)
+    if not to_stdout(out):
         what = "recommendations" if when is not None else "events"
-        click.echo(f"{count} {what} written to {out}", err=True)
-
-
-@contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    """Stdout, or a file that appears under its name only once everything is written."""
-    if path is None:
-        yield sys.stdout
-        return
-    target = Path(path)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        opened = partial.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with opened as stream:
-            yield stream
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        echo(f"{count} {what} written to {out}", err=True)

@@ -14,7 +14,7 @@ from workflow.cli.app import (
     json_option,
     pass_app,
 )
-from workflow.cli.output import emit_json, shorten, table
+from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.directory.people import add_person, list_people, set_active
 from workflow.directory.reports import list_reports
 from workflow.store.engine import migrate
@@ -27,11 +27,9 @@ def init(app: App) -> None:
     before, after = migrate(app.engine)
     url = app.engine.url.render_as_string(hide_password=True)
     if before == after:
-        click.echo(f"{url}: schema already at revision {after}")
+        echo(f"{url}: schema already at revision {after}")
     else:
-        click.echo(
-            f"{url}: schema {'created' if before is None else 'migrated'} at revision {after}"
-        )
+        echo(f"{url}: schema {'created' if before is None else 'migrated'} at revision {after}")
 
 
 @cli.command("import")
@@ -48,7 +46,7 @@ def import_(app: App, file: Path, actor: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(summary)
     else:
-        click.echo(
+        echo(
             f"imported {summary.reports} report(s), {summary.recommendations} "
             f"recommendation(s), {summary.people} new person(s) from {file}"
         )
@@ -88,7 +86,7 @@ def people_add(
     if as_json:
         emit_json(added)
     else:
-        click.echo(f"added {added.email} ({', '.join(added.roles)})")
+        echo(f"added {added.email} ({', '.join(added.roles)})")
 
 
 @people.command("list")
@@ -118,7 +116,7 @@ def people_deactivate(app: App, email: str, actor: str) -> None:
     """Mark someone as gone: they can no longer act or be given recommendations."""
     with app.uow() as uow:
         found = set_active(uow, email, active=False, actor=actor)
-    click.echo(f"{found.email} is inactive")
+    echo(f"{found.email} is inactive")
 
 
 @cli.group("report")

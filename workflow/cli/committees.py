@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 
 from workflow.bootstrap import App
 from workflow.cli.app import actor_option, cli, json_option, pass_app
 from workflow.cli.commands import report_group
-from workflow.cli.output import emit_json, table
+from workflow.cli.files import out_option, refuse_stdout, text_output, to_stdout, write_files
+from workflow.cli.output import echo, emit_json, printable_lines, table
 from workflow.clock import parse_day
 from workflow.directory.committees import (
     add_committee,
@@ -20,19 +20,16 @@ from workflow.directory.committees import (
     plan_meetings_until,
 )
 from workflow.directory.committees import meetings as meeting_dates
-from workflow.errors import BadInput
 from workflow.reporting.agenda import generate_agenda
-from workflow.reporting.documents import FORMATS, Document
+from workflow.reporting.documents import BINARY_FORMATS, FORMATS, Document
 from workflow.store.tables import CADENCES, COMMITTEE_KINDS
 
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True
 )
-out_option = click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help="Write the document here (required for docx).",
+document_out_option = out_option(
+    "Write the document here (Markdown: its figures beside it); default or -: standard "
+    "output, for md and html only."
 )
 
 
@@ -40,17 +37,25 @@ def _date(value: str) -> date:
     return parse_day(value)
 
 
-def _emit(doc: Document, fmt: str, out: Path | None) -> None:
-    from workflow.reporting.documents.write import render, write_document
+def _check_out(fmt: str, out: str | None) -> None:
+    """Refuse a binary document for standard output before doing any work."""
+    if fmt in BINARY_FORMATS:
+        refuse_stdout(out, "an XLSX workbook" if fmt == "xlsx" else f"a {fmt.upper()} document")
 
-    if out is None:
-        if fmt == "docx":
-            raise BadInput("a DOCX document needs --out PATH")
+
+def _emit(doc: Document, fmt: str, out: str | None) -> None:
+    from workflow.reporting.documents.write import document_files, render
+
+    _check_out(fmt, out)
+    if to_stdout(out):
         text = render(doc, fmt)
-        click.echo(text if isinstance(text, str) else text.decode())
+        with text_output(out) as stream:
+            # A terminal may be reading: the data's control characters stay out of it.
+            stream.write(printable_lines(text if isinstance(text, str) else text.decode()) + "\n")
         return
-    written = write_document(doc, fmt, out)
-    click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    files = document_files(doc, fmt, str(out))
+    write_files(files)
+    echo("wrote " + ", ".join(path for path, _ in files), err=True)
 
 
 @cli.group()
@@ -96,7 +101,7 @@ def committee_add(
     if as_json:
         emit_json(added)
     else:
-        click.echo(f"added {added.name} ({added.kind}, meets {added.cadence})")
+        echo(f"added {added.name} ({added.kind}, meets {added.cadence})")
 
 
 @committee.command("list")
@@ -129,7 +134,7 @@ def meeting_add(app: App, committee_name: str, day: str, actor: str) -> None:
     """Add a meeting on a date."""
     with app.uow() as uow:
         add_meeting(uow, committee_name, _date(day), actor=actor)
-    click.echo(f"{committee_name} meets on {day}")
+    echo(f"{committee_name} meets on {day}")
 
 
 @meeting.command("plan")
@@ -141,7 +146,7 @@ def meeting_plan(app: App, committee_name: str, until: str, actor: str) -> None:
     """Add meetings at the committee's cadence after its last one, up to a date."""
     with app.uow() as uow:
         added = plan_meetings_until(uow, committee_name, _date(until), actor=actor)
-    click.echo(
+    echo(
         f"{committee_name}: {len(added)} meeting(s) added"
         + (f" ({', '.join(d.isoformat() for d in added)})" if added else "")
     )
@@ -159,14 +164,14 @@ def meeting_list(app: App, committee_name: str, as_json: bool) -> None:
         emit_json([d.isoformat() for d in days])
     else:
         for d in days:
-            click.echo(d.isoformat())
+            echo(d.isoformat())
 
 
 @cli.command("agenda")
 @click.argument("committee_name", metavar="COMMITTEE")
 @click.option("--meeting", "day", metavar="YYYY-MM-DD", help="Default: the next meeting.")
 @format_option
-@out_option
+@document_out_option
 @click.option("--number", default="1", show_default=True, help="The report's agenda number.")
 @json_option
 @pass_app
@@ -175,17 +180,20 @@ def agenda_command(
     committee_name: str,
     day: str | None,
     fmt: str,
-    out: Path | None,
+    out: str | None,
     number: str,
     as_json: bool,
 ) -> None:
     """Generate a meeting's agenda (idempotent) and its committee report."""
     from workflow.reporting.papers import committee_report
 
+    printed = not as_json or not to_stdout(out)  # with --json, the paper only to a file
+    if printed:
+        _check_out(fmt, out)
     tz = app.settings.timezone
     with app.uow() as uow:
         agenda = generate_agenda(uow, committee_name, day=_date(day) if day else None, timezone=tz)
-        doc = committee_report(uow, agenda, number, tz) if (out or not as_json) else None
+        doc = committee_report(uow, agenda, number, tz) if printed else None
     if as_json:
         emit_json(agenda.summary)
     if doc is not None:
@@ -194,12 +202,13 @@ def agenda_command(
 
 @report_group.command("progress")
 @format_option
-@out_option
+@document_out_option
 @pass_app
-def report_progress(app: App, fmt: str, out: Path | None) -> None:
+def report_progress(app: App, fmt: str, out: str | None) -> None:
     """The ILAU monthly progress report."""
     from workflow.reporting.papers import progress_report
 
+    _check_out(fmt, out)
     with app.uow() as uow:
         doc = progress_report(uow, app.settings.timezone)
     _emit(doc, fmt, out)
@@ -208,12 +217,13 @@ def report_progress(app: App, fmt: str, out: Path | None) -> None:
 @report_group.command("tracker")
 @click.argument("report_key", metavar="REPORT_KEY")
 @format_option
-@out_option
+@document_out_option
 @pass_app
-def report_tracker(app: App, report_key: str, fmt: str, out: Path | None) -> None:
+def report_tracker(app: App, report_key: str, fmt: str, out: str | None) -> None:
     """The action plan progress summary of one report."""
     from workflow.reporting.papers import tracker
 
+    _check_out(fmt, out)
     with app.uow() as uow:
         doc = tracker(uow, report_key)
     _emit(doc, fmt, out)

@@ -18,6 +18,7 @@ from config.logging import get_logger
 from states import Refused
 from workflow.cli.app import cli
 from workflow.cli.exits import FAILED, exit_code
+from workflow.cli.output import echo
 from workflow.errors import RectrackError
 from workflow.store.dialect import translated
 
@@ -36,10 +37,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
-        click.echo("error: aborted", err=True)
+        echo("error: aborted", err=True)
         return FAILED
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
     except Exception as exc:
         return _report(exc)
@@ -49,18 +50,18 @@ def _report(exc: BaseException) -> int:
     """One `error:` line on stderr for `exc`; its exit code."""
     exc = translated(exc) or exc
     if isinstance(exc, (RectrackError, Refused, ConfigError)):
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         return exit_code(exc)
     if isinstance(exc, OperationalError):
-        click.echo(f"error: database unavailable: {_first_line(exc)}", err=True)
+        echo(f"error: database unavailable: {_first_line(exc)}", err=True)
         return FAILED
     if isinstance(exc, DBAPIError):
         log.debug("database error", exc_info=exc)
-        click.echo(f"error: database error: {_first_line(exc)}", err=True)
+        echo(f"error: database error: {_first_line(exc)}", err=True)
         return FAILED
     # A bug: say so in one line; the traceback is logged for whoever asks (RECTRACK_LOG_LEVEL).
     log.debug("internal error", exc_info=exc)
-    click.echo(f"error: internal error ({type(exc).__name__}): {exc}", err=True)
+    echo(f"error: internal error ({type(exc).__name__}): {exc}", err=True)
     return FAILED
 
 

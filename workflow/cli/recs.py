@@ -11,7 +11,7 @@ import click
 from states import STATES
 from workflow.bootstrap import App
 from workflow.cli.app import actor_option, cli, json_option, pass_app
-from workflow.cli.output import emit_json, shorten, table
+from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.lifecycle import service as svc
 from workflow.lifecycle.transition import Outcome
 from workflow.lifecycle.views import RecView
@@ -33,7 +33,7 @@ def report_outcomes(outcomes: list[Outcome] | Outcome, as_json: bool) -> None:
         return
     for o in items:
         move = f"{o.from_state} -> {o.to_state}" if o.from_state != o.to_state else o.to_state
-        click.echo(f"{o.rec}: {o.event.replace('_', ' ')}: {move} (version {o.version})")
+        echo(f"{o.rec}: {o.event.replace('_', ' ')}: {move} (version {o.version})")
 
 
 @rec.command("list")
@@ -77,25 +77,25 @@ def rec_list(
 
 
 def _print_view(v: RecView) -> None:
-    click.echo(f"{v.id}  [{v.state}]  version {v.version}")
+    echo(f"{v.id}  [{v.state}]  version {v.version}")
     if v.subject:
-        click.echo(f"  subject:   {v.subject}")
-    click.echo(f"  text:      {v.text}")
+        echo(f"  subject:   {v.subject}")
+    echo(f"  text:      {v.text}")
     if v.paragraph:
-        click.echo(f"  paragraph: {v.paragraph}")
-    click.echo(
+        echo(f"  paragraph: {v.paragraph}")
+    echo(
         f"  statutory: {'yes' if v.statutory else 'no'}   owner: {v.owner or '(none)'}"
         f"   degree met: {v.degree}"
     )
     due = ", ".join(f"{k} {d}" for k, d in plain(v.due).items() if d) or "nothing"
-    click.echo(f"  due:       {due}" + ("   OVERDUE" if v.overdue else ""))
+    echo(f"  due:       {due}" + ("   OVERDUE" if v.overdue else ""))
     if v.target_original and v.target_original != v.target:
-        click.echo(f"  target:    {v.target} (revised; original {v.target_original})")
+        echo(f"  target:    {v.target} (revised; original {v.target_original})")
     _print_details(v)
-    click.echo("  history:")
+    echo("  history:")
     for h in v.history:
         move = f"{h.from_state or ''} -> {h.to}" if h.from_state != h.to else ""
-        click.echo(
+        echo(
             f"    {h.at.date()}  {h.actor:<36} {h.event:<18} {move:<26} "
             f"{shorten(h.note, 50)}".rstrip()
         )
@@ -104,21 +104,19 @@ def _print_view(v: RecView) -> None:
 def _print_details(v: RecView) -> None:
     for r in v.responses:
         said = f"not applicable: {r.not_applicable}" if r.not_applicable else r.text
-        click.echo(f"  response {r.body}: {shorten(said, 70)}")
+        echo(f"  response {r.body}: {shorten(said, 70)}")
     for a in v.actions:
         status = (
             "done" if a.done else (f"dropped: {a.dropped_reason}" if a.dropped_reason else "open")
         )
-        click.echo(
-            f"  action {a.number}: {shorten(a.text, 50)} ({a.owner}, target {a.target}, {status})"
-        )
+        echo(f"  action {a.number}: {shorten(a.text, 50)} ({a.owner}, target {a.target}, {status})")
     for e in v.extensions:
-        click.echo(f"  extension {e.from_date} -> {e.to}: {e.status} ({shorten(e.reason, 40)})")
+        echo(f"  extension {e.from_date} -> {e.to}: {e.status} ({shorten(e.reason, 40)})")
     for link in v.links:
-        click.echo(f"  {link.kind.replace('_', ' ')} {link.to}")
+        echo(f"  {link.kind.replace('_', ' ')} {link.to}")
     if v.signed_off:
         s = v.signed_off
-        click.echo(f"  signed off by {s.by} at {s.at.date()}: {shorten(s.evidence, 60)}")
+        echo(f"  signed off by {s.by} at {s.at.date()}: {shorten(s.evidence, 60)}")
 
 
 @rec.command("show")

@@ -13,7 +13,7 @@ from workflow.chasing.escalations import list_escalations
 from workflow.chasing.sweep import SweepResult, sweep
 from workflow.cli.app import cli, json_option, pass_app, whole
 from workflow.cli.exits import FAILED
-from workflow.cli.output import emit_json, shorten, table
+from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.mail.delivery import deliver
 from workflow.mail.outbox import list_outbox
 
@@ -29,7 +29,7 @@ def sweep_command(app: App, dry_run: bool, as_json: bool) -> None:
     if as_json:
         emit_json(result)
     elif result.skipped:
-        click.echo("another sweep is running: nothing done")
+        echo("another sweep is running: nothing done")
     else:
         _print_sweep(result, "would send" if dry_run else "sent")
 
@@ -37,14 +37,14 @@ def sweep_command(app: App, dry_run: bool, as_json: bool) -> None:
 def _print_sweep(result: SweepResult, prefix: str) -> None:
     for r in result.reminders:
         what = f"action {r.action}" if r.action is not None else r.kind
-        click.echo(f"reminder  {r.rec:<20} {what:<10} due {r.due} ({r.stage}) -> {r.to}")
+        echo(f"reminder  {r.rec:<20} {what:<10} due {r.due} ({r.stage}) -> {r.to}")
     for e in result.escalations:
-        click.echo(f"escalated {e.rec:<20} {e.reason} -> {e.committee}")
+        echo(f"escalated {e.rec:<20} {e.reason} -> {e.committee}")
     for code in result.cleared:
-        click.echo(f"cleared   {code}")
+        echo(f"cleared   {code}")
     for code in result.unowned:
-        click.echo(f"unowned   {code} (ILAU told)")
-    click.echo(
+        echo(f"unowned   {code} (ILAU told)")
+    echo(
         f"{prefix}: {len(result.reminders)} reminder(s), {len(result.escalations)} "
         f"escalation(s), {len(result.cleared)} cleared, {result.messages} message(s) queued"
     )
@@ -111,7 +111,7 @@ def outbox_send(app: App, limit: int, as_json: bool) -> None:
     if as_json:
         emit_json(report)
     else:
-        click.echo(f"sent {report.sent}, failed {report.failed}, pending {report.pending}")
+        echo(f"sent {report.sent}, failed {report.failed}, pending {report.pending}")
 
 
 def _sweep_job(app: App) -> Mapping[str, Any]:

@@ -1,7 +1,7 @@
-"""Documents: committee reports, progress reports and trackers as Markdown, HTML and DOCX.
+"""Documents: committee reports, progress reports and trackers as Markdown, HTML, DOCX, XLSX.
 
 Reports are built as a neutral `Document` (headings, paragraphs, tables, lists, figures);
-each format is one renderer of it, so the three always say the same thing.
+each format is one renderer of it, so they always say the same thing (XLSX: the tables only).
 """
 
 from workflow.reporting.documents.model import (
@@ -13,9 +13,10 @@ from workflow.reporting.documents.model import (
     Paragraph,
     Table,
 )
-from workflow.reporting.documents.write import FORMATS, render, write_document
+from workflow.reporting.documents.write import BINARY_FORMATS, FORMATS, document_files, render
 
 __all__ = [
+    "BINARY_FORMATS",
     "FORMATS",
     "Block",
     "BulletList",
@@ -24,6 +25,6 @@ __all__ = [
     "Heading",
     "Paragraph",
     "Table",
+    "document_files",
     "render",
-    "write_document",
 ]

@@ -1,4 +1,4 @@
-"""Rendering a document in a format by name, and writing it (with its figures) to a file."""
+"""Rendering a document in a format by name, and the files it makes (with its figures)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from pathlib import Path
 
 from workflow.reporting.documents.model import Document, Figure
 
-FORMATS = ("md", "html", "docx")
+FORMATS = ("md", "html", "docx", "xlsx")
+BINARY_FORMATS = ("docx", "xlsx")  # files only: never printed
 
 
 def render(doc: Document, fmt: str, *, when: datetime | None = None) -> bytes | str:
-    """`doc` in `fmt` ("md", "html" or "docx"); bytes for DOCX, text otherwise.
+    """`doc` in `fmt` ("md", "html", "docx" or "xlsx"); bytes for DOCX and XLSX, else text.
 
-    `when` dates a DOCX (see `to_docx`); Markdown from here names no figure files.
+    `when` dates a DOCX or XLSX (see `to_docx`); Markdown from here names no figure files.
     """
     # Each renderer is imported on first use: most commands never write a document, and
-    # python-docx (with lxml) is not free to import.
+    # python-docx (with lxml) and openpyxl are not free to import.
     if fmt == "md":
         from workflow.reporting.documents.markdown import to_markdown
 
@@ -30,35 +31,34 @@ def render(doc: Document, fmt: str, *, when: datetime | None = None) -> bytes | 
         from workflow.reporting.documents.docx import to_docx
 
         return to_docx(doc, when)
+    if fmt == "xlsx":
+        from workflow.reporting.documents.xlsx import to_xlsx
+
+        return to_xlsx(doc, when)
     raise ValueError(f"unknown document format {fmt!r}: expected one of {', '.join(FORMATS)}")
 
 
-def write_document(
-    doc: Document, fmt: str, path: Path, *, when: datetime | None = None
-) -> list[Path]:
-    """Write `doc` as `fmt` to `path` (Markdown with its figures beside it); the paths written.
+def document_files(
+    doc: Document, fmt: str, path: str, *, when: datetime | None = None
+) -> list[tuple[str, bytes]]:
+    """The files `doc` as `fmt` makes at `path`, each with its content, the document first.
 
-    A Markdown file's figures are written as `<stem>-<figure.name>` in the same directory.
+    A Markdown file's figures go beside it as `<stem>-<figure.name>`. Writing them (all or
+    none) is the caller's business: the command line has one writer for every file.
     """
     if fmt != "md":
         rendered = render(doc, fmt, when=when)
-        if isinstance(rendered, bytes):
-            path.write_bytes(rendered)
-        else:
-            path.write_text(rendered, encoding="utf-8")
-        return [path]
+        return [(path, rendered if isinstance(rendered, bytes) else rendered.encode())]
     from workflow.reporting.documents.markdown import to_markdown
 
     figures = [block for block in doc.blocks if isinstance(block, Figure)]
     _check_distinct_names(figures)
-    prefix = f"{path.stem}-"
-    path.write_text(to_markdown(doc, "", figure_prefix=prefix), encoding="utf-8")
-    written = [path]
+    prefix = f"{Path(path).stem}-"
+    text = to_markdown(doc, "", figure_prefix=prefix)
+    files = [(path, text.encode())]
     for figure in figures:
-        figure_path = path.with_name(prefix + figure.name)
-        figure_path.write_bytes(figure.png)
-        written.append(figure_path)
-    return written
+        files.append((str(Path(path).with_name(prefix + figure.name)), figure.png))
+    return files
 
 
 def _check_distinct_names(figures: list[Figure]) -> None:
