@@ -104,8 +104,15 @@ def tamper(db: str, sql: str) -> None:
 
 def test_verify_passes_then_names_the_altered_event_with_exit_5(cli: Cli, world: object) -> None:
     total = len(cli.ok("audit", "--json").json)
-    assert cli.ok("audit", "verify", "--json").json == {"events": total, "ok": True}
-    assert cli.ok("audit", "verify").out.strip() == f"ok: {total} events, the chain is intact"
+    recs = len(cli.ok("rec", "list", "--json").json)
+    assert cli.ok("audit", "verify", "--json").json == {
+        "events": total,
+        "recommendations": recs,
+        "ok": True,
+    }
+    assert cli.ok("audit", "verify").out.strip() == (
+        f"ok: {total} events, the chain is intact; {recs} recommendations agree with it"
+    )
     tamper(cli.db, "UPDATE audit_event SET note = 'never answered' WHERE id = 7")
     broken = cli("audit", "verify", "--json")
     assert broken.code == 5 and broken.err == ""
@@ -115,6 +122,18 @@ def test_verify_passes_then_names_the_altered_event_with_exit_5(cli: Cli, world:
         "problem": "event 7 was altered: its content does not match its hash",
     }
     assert_error(cli("audit", "verify"), 5, "audit trail broken at event 7")
+
+
+def test_verify_names_a_recommendation_changed_behind_the_trail(cli: Cli, world: object) -> None:
+    """The chain holds, but `rec show` and `audit as-of` would disagree: exit 5, naming it."""
+    code = cli.ok("rec", "list", "--json").json[0]["id"]
+    tamper(cli.db, f"UPDATE recommendation SET state = 'complete' WHERE code = '{code}'")
+    broken = cli("audit", "verify", "--json")
+    assert broken.code == 5 and broken.json["rec"] == code
+    assert broken.json["problem"].startswith("its state is complete but its trail gives ")
+    assert_error(
+        cli("audit", "verify"), 5, f"recommendation {code} differs from its trail: its state"
+    )
 
 
 def test_verify_names_a_deleted_event(cli: Cli, world: object) -> None:
@@ -130,7 +149,10 @@ def test_head_anchors_the_trail_outside_the_database(cli: Cli, world: object) ->
     assert cli.ok("audit", "head", "--json").json == {"id": int(seq), "hash": digest}
     assert "1 anchor(s) matched" in cli.ok("audit", "verify", "--anchor", head).out
     tamper(cli.db, f"DELETE FROM audit_event WHERE id = {seq}")  # cutting the tail: no gap
-    assert cli.ok("audit", "verify", "--json").json["ok"] is True
+    # The chain alone cannot tell; the replay can, as the cut event had changed R2's row.
+    unanchored = cli("audit", "verify", "--json")
+    assert (unanchored.code, unanchored.json["rec"]) == (5, R2)
+    assert unanchored.json["problem"] == f"its owner is {OWNER} but its trail gives none"
     cut = cli("audit", "verify", "--anchor", head, "--json")
     assert (cut.code, cut.json["first_bad"]) == (5, int(seq))
     assert_error(cli("audit", "verify", "--anchor", "12:beef"), 2, "not an anchor")

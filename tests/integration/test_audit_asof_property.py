@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from states import DEGREES, Refused
 from tests.world import ADMIN, BOARD, ILAU, OTHER, OWNER
 from workflow.audit.asof import as_of
-from workflow.audit.verify import verify_chain
+from workflow.audit.replay import verify
 from workflow.clock import FixedClock
 from workflow.directory.people import add_person, find_person
 from workflow.directory.reports import NewReport, insert_report
@@ -228,4 +228,4 @@ def test_as_of_equals_what_the_service_reported(
     everyone = rebuilt(uow, last_at, None)
     assert {c: everyone[c] for c in codes} == last
     with uow.read() as tx:
-        assert verify_chain(tx.conn).ok
+        assert verify(tx.conn).ok

@@ -30,6 +30,7 @@ def test_bench_audit_prints_every_measure_against_its_goal(
         "as-of one report, random instant",
         "as-of one report, end of trail",
         "verify the whole chain",
+        "audit verify: chain, then replay",
         "as-of everyone, streamed",
         "export every event (JSON Lines)",
     ):

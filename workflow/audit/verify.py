@@ -86,8 +86,12 @@ class Verdict:
     bad event, for a reason."""
 
     events: int | None = field(default=None, metadata=OMIT_DEFAULT)
+    recommendations: int | None = field(default=None, metadata=OMIT_DEFAULT)
+    """How many recommendations were found to agree with their trail (when replayed)."""
     ok: bool = True
     first_bad: int | None = field(default=None, metadata=OMIT_DEFAULT)
+    rec: str | None = field(default=None, metadata=OMIT_DEFAULT)
+    """The first recommendation whose stored row differs from its trail."""
     problem: str | None = field(default=None, metadata=OMIT_DEFAULT)
 
     @classmethod
@@ -96,7 +100,7 @@ class Verdict:
 
     @classmethod
     def broken(cls, first_bad: int, problem: str) -> Verdict:
-        return cls(None, False, first_bad, problem)
+        return cls(ok=False, first_bad=first_bad, problem=problem)
 
 
 def verify_chain(conn: Connection, anchors: Iterable[Anchor] = ()) -> Verdict:

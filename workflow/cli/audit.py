@@ -9,7 +9,8 @@ import click
 from workflow.audit.asof import as_of, as_of_instant
 from workflow.audit.export import BINARY_FORMATS, FORMATS, Format, export_as_of, export_events
 from workflow.audit.query import AuditQuery, TrailEvent, chain_head, trail_events
-from workflow.audit.verify import parse_anchor, verify_chain
+from workflow.audit.replay import verify
+from workflow.audit.verify import parse_anchor
 from workflow.bootstrap import App
 from workflow.cli.app import cli, json_option, whole
 from workflow.cli.exits import TAMPERED
@@ -135,17 +136,26 @@ def audit_as_of(ctx: click.Context, when: str, report_key: str | None, as_json: 
 @json_option
 @click.pass_context
 def audit_verify(ctx: click.Context, anchors: tuple[str, ...], as_json: bool) -> None:
-    """Walk the hash chain; exit 5 naming the first event changed, deleted or out of order."""
+    """Walk the hash chain, then replay it against every recommendation; exit 5 naming the
+    first event changed, deleted or out of order, or the first recommendation that differs."""
     _no_filters(ctx)
     app: App = ctx.obj
     pinned = [parse_anchor(a) for a in anchors]
     with app.uow() as uow, uow.read() as tx:
-        verdict = verify_chain(tx.conn, pinned)
+        verdict = verify(tx.conn, pinned)
     if as_json:
         emit_json(verdict)
     elif verdict.ok:
         anchored = f", {len(pinned)} anchor(s) matched" if pinned else ""
-        echo(f"ok: {verdict.events} events, the chain is intact{anchored}")
+        echo(
+            f"ok: {verdict.events} events, the chain is intact{anchored}; "
+            f"{verdict.recommendations} recommendations agree with it"
+        )
+    elif verdict.rec is not None:
+        echo(
+            f"error: recommendation {verdict.rec} differs from its trail: {verdict.problem}",
+            err=True,
+        )
     else:
         echo(f"error: audit trail broken at event {verdict.first_bad}: {verdict.problem}", err=True)
     if not verdict.ok:

@@ -1,0 +1,167 @@
+"""Proof that the recommendations were not changed behind the trail's back: replay it.
+
+The chain proves the trail was not altered; it says nothing of the `recommendation` table,
+which `rec show`, the sweep and the papers read. Someone with database access can
+`UPDATE recommendation SET state = 'complete'`, and `audit as-of` (a replay) and `rec show`
+(the table) then disagree. So `audit verify` also folds every recommendation's events, in
+chain order, and compares the result with its stored row: state, owner, degree met, version
+and every due date. The first recommendation that differs is named.
+
+One streamed query reads the events along the (rec, id) index, one recommendation at a time;
+the stored rows are fetched for a batch of folded recommendations at once by their unique
+code. Memory is one batch, whatever the size of the trail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, exists, func, select
+
+from states import EVENTS
+from workflow.audit.verify import Anchor, Verdict, verify_chain
+from workflow.store.tables import audit_event, person, recommendation
+
+_t = audit_event.c
+_r = recommendation.c
+DATES = ("response_due", "plan_due", "update_due", "target_date", "next_due")
+COMPARED = ("state", "owner", "degree", "version", *DATES)
+_KEYS = ("owner", "degree", *DATES)
+# A cheap test before parsing an event's changes: none of the replayed keys is in most.
+_MARKERS = tuple(f'"{k}"' for k in _KEYS)
+# Events that move a recommendation through the machine; each wrote its row once, adding
+# one to its version. The sweep's escalations are recorded on it by a system actor without
+# touching its row.
+_MOVES = frozenset(EVENTS)
+_SYSTEM = "system"
+_BATCH = 2000
+
+_EVENTS = (
+    select(_t.rec, _t.event, _t.actor, _t.to_state, _t.changes)
+    .where(_t.rec.is_not(None))
+    .order_by(_t.rec, _t.id)
+)
+_owner = person.alias("owner")
+_STORED = (
+    select(_r.code, _r.state, _owner.c.email, _r.degree, _r.version, *(_r[d] for d in DATES))
+    .select_from(recommendation.outerjoin(_owner, _owner.c.id == _r.owner_id))
+    .where(_r.code.in_(bindparam("codes", expanding=True)))
+)
+_UNTRACED = select(_r.code).where(~exists().where(_t.rec == _r.code, _t.event == "raise")).limit(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """A recommendation whose stored row is not what its trail says."""
+
+    rec: str
+    problem: str
+
+
+class Replay:
+    """One recommendation's values so far, as its events are applied in chain order."""
+
+    __slots__ = ("code", "raised", "values")
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self.raised = False
+        self.values: dict[str, Any] = dict.fromkeys(COMPARED)
+        self.values["version"] = 0
+
+    def apply(self, event: str, actor: str, to_state: str | None, changes: str) -> None:
+        v = self.values
+        if event == "raise":
+            # The raise records the first values plainly, not as [old, new] pairs.
+            first = json.loads(changes)
+            v.update({k: first.get(k) for k in _KEYS})
+            v["version"] = 1
+            self.raised = True
+        else:
+            if event in _MOVES and not actor.startswith(_SYSTEM):
+                v["version"] += 1
+            if any(m in changes for m in _MARKERS):
+                for key, change in json.loads(changes).items():
+                    if key in _KEYS and isinstance(change, list) and len(change) == 2:
+                        v[key] = change[1]
+        if to_state is not None:
+            v["state"] = to_state
+        if v["degree"] is None:
+            v["degree"] = "none"
+
+
+def replays(conn: Connection) -> Iterator[Replay]:
+    """Every recommendation's trail, folded, streamed in the database's (rec) order."""
+    rows = conn.execute(_EVENTS.execution_options(yield_per=_BATCH))
+    try:
+        replay: Replay | None = None
+        for code, event, actor, to_state, changes in rows:
+            if replay is None or replay.code != code:
+                if replay is not None:
+                    yield replay
+                replay = Replay(code)
+            replay.apply(event, actor, to_state, changes)
+        if replay is not None:
+            yield replay
+    finally:
+        rows.close()
+
+
+def check_projection(conn: Connection) -> tuple[int, Difference | None]:
+    """How many recommendations agree with their trail, and the first that does not."""
+    agreed = 0
+    for batch in _batches(r for r in replays(conn) if r.raised):
+        stored = {row[0]: row for row in conn.execute(_STORED, {"codes": [r.code for r in batch]})}
+        for replay in batch:
+            difference = compare(replay, stored.get(replay.code))
+            if difference is not None:
+                return agreed, difference
+            agreed += 1
+    total = conn.execute(select(func.count()).select_from(recommendation)).scalar_one()
+    if total != agreed:
+        code = conn.execute(_UNTRACED).scalar()
+        return agreed, Difference(str(code), "it is stored but the trail never raised it")
+    return agreed, None
+
+
+def compare(replay: Replay, row: Sequence[Any] | None) -> Difference | None:
+    """The first of the compared values where the stored row and the replay differ."""
+    if row is None:
+        return Difference(replay.code, "the trail raised it but it is not stored")
+    for name, stored in zip(COMPARED, row[1:], strict=True):
+        shown = stored.isoformat() if name in DATES and stored is not None else stored
+        replayed = replay.values[name]
+        if shown != replayed:
+            return Difference(
+                replay.code, f"its {name} is {_text(shown)} but its trail gives {_text(replayed)}"
+            )
+    return None
+
+
+def _text(value: Any) -> str:
+    return "none" if value is None else str(value)
+
+
+def _batches(replays: Iterable[Replay]) -> Iterator[list[Replay]]:
+    batch: list[Replay] = []
+    for replay in replays:
+        batch.append(replay)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def verify(conn: Connection, anchors: Iterable[Anchor] = ()) -> Verdict:
+    """`audit verify`: the chain first; if it holds, every recommendation against it."""
+    chain = verify_chain(conn, anchors)
+    if not chain.ok:
+        return chain
+    agreed, difference = check_projection(conn)
+    if difference is not None:
+        return Verdict(ok=False, rec=difference.rec, problem=difference.problem)
+    return Verdict(events=chain.events, recommendations=agreed)
