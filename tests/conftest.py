@@ -77,7 +77,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _truncate_pg(url: str) -> None:
+def truncate_pg(url: str) -> None:
     engine = make_engine(url)
     names = ", ".join(t.name for t in metadata.sorted_tables)
     with engine.begin() as conn:
@@ -97,7 +97,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: P
     url = request.getfixturevalue("pg_schema_url")
     if url is None:
         pytest.skip("no PostgreSQL server (set RECTRACK_TEST_PG to require one)")
-    _truncate_pg(url)
+    truncate_pg(url)
     return str(url)
 
 
@@ -106,7 +106,7 @@ def pg_engine(pg_schema_url: str | None) -> Iterator[Engine]:
     """An empty PostgreSQL database, for what only PostgreSQL has."""
     if pg_schema_url is None:
         pytest.skip("no PostgreSQL server (set RECTRACK_TEST_PG to require one)")
-    _truncate_pg(pg_schema_url)
+    truncate_pg(pg_schema_url)
     eng = make_engine(pg_schema_url)
     yield eng
     eng.dispose()
