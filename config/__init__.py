@@ -9,6 +9,7 @@ from config.settings import (
     database_url,
     load_settings,
 )
+from config.web import WebSettings
 
 __all__ = [
     "ConfigError",
@@ -17,6 +18,7 @@ __all__ = [
     "RuleBook",
     "SchedulerSettings",
     "Settings",
+    "WebSettings",
     "database_url",
     "default_rules",
     "load_rules",

@@ -12,9 +12,10 @@ from typing import Any
 
 from config.errors import ConfigError
 from config.rules import RuleBook, load_rules
+from config.web import WebSettings, load_web
 
 DEFAULT_DB = "sqlite:///rectrack.db"
-_KNOWN_SECTIONS = {"database", "rules", "clock", "logging", "smtp", "scheduler"}
+_KNOWN_SECTIONS = {"database", "rules", "clock", "logging", "smtp", "scheduler", "web", "storage"}
 
 
 TLS_MODES = ("none", "starttls", "tls")
@@ -55,6 +56,7 @@ class Settings:
     rules: RuleBook = field(default_factory=load_rules)
     mail: MailSettings = field(default_factory=MailSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """The raw settings file, for the parts (SMTP, scheduler) that read their own section."""
 
@@ -188,5 +190,6 @@ def load_settings(
         rules=load_rules(Path(rules_file) if rules_file else None, rules_table),
         mail=_mail(data.get("smtp", {}), env, config or "settings"),
         scheduler=_scheduler(data.get("scheduler", {}), config or "settings"),
+        web=load_web(data.get("web", {}), data.get("storage", {}), env, config or "settings"),
         sections=data,
     )

@@ -1,10 +1,7 @@
-"""The store: SQLAlchemy tables for everything rectrack keeps. Migrations mirror this file."""
+"""The store: SQLAlchemy tables for everything rectrack keeps. Migrations mirror this file
+(and `access`, the web application's tables, which it registers in the same metadata)."""
 
 from __future__ import annotations
-
-import re
-from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -12,12 +9,9 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     Numeric,
     String,
     Table,
@@ -25,81 +19,11 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.types import TypeDecorator
 
 from states import DEGREES, STATES
-from workflow.errors import BadText
+from workflow.store.schema import UserText, UTCDateTime, in_list, limit, metadata, name_user_text
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An instant: stored in UTC, always read back timezone-aware."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: instants must carry a timezone")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        instant: datetime = value
-        return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
-
-
-# C0 control characters but tab, line feed and carriage return: PostgreSQL refuses NUL in text
-# (SQLite keeps it), and none of them belongs in what people type.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class UserText(TypeDecorator[str]):
-    """Text that people give: refused, on every backend alike and before the database sees
-    it, if it is longer than the column allows or holds a control character."""
-
-    impl = String
-    cache_ok = True
-
-    def __init__(self, length: int | None = None) -> None:
-        super().__init__(length)
-        # A bounded column is a VARCHAR, an unbounded one TEXT, as the migrations made them.
-        self.impl = String(length) if length is not None else Text()  # type: ignore[assignment]
-        self.length = length
-        self.where = ""  # "table.column", set once the tables are defined (see below)
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if self.length is not None and len(value) > self.length:
-            raise BadText(self.where, f"at most {self.length} characters (this has {len(value)})")
-        found = _CONTROL.search(value)
-        if found:
-            raise BadText(self.where, f"a control character ({found.group()!r}) is not allowed")
-        return value
-
-
-def limit(column: Column[Any]) -> int | None:
-    """The most characters `column` takes (None: no limit)."""
-    return getattr(column.type, "length", None)
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
+__all__ = ["UTCDateTime", "UserText", "limit", "metadata"]
 
 person = Table(
     "person",
@@ -157,8 +81,8 @@ recommendation = Table(
     Column("completion_evidence", UserText()),
     Column("closure_note", UserText()),
     UniqueConstraint("report_id", "ref"),
-    CheckConstraint(_in("state", STATES), name="state"),
-    CheckConstraint(_in("degree", DEGREES), name="degree"),
+    CheckConstraint(in_list("state", STATES), name="state"),
+    CheckConstraint(in_list("degree", DEGREES), name="degree"),
     Index(None, "state", "next_due"),
     Index(None, "owner_id", "state"),
 )
@@ -220,7 +144,7 @@ rec_link = Table(
     Column("target_rec_id", ForeignKey("recommendation.id")),
     Column("target_report_id", ForeignKey("report.id")),
     Column("note", UserText()),
-    CheckConstraint(_in("kind", LINK_KINDS), name="kind"),
+    CheckConstraint(in_list("kind", LINK_KINDS), name="kind"),
     CheckConstraint("target_rec_id IS NOT NULL OR target_report_id IS NOT NULL", name="target"),
     Index(None, "rec_id"),
     Index(None, "target_rec_id"),
@@ -242,7 +166,7 @@ extension = Table(
     Column("decided_by", UserText(254)),
     Column("decided_at", UTCDateTime),
     Column("decision_reason", UserText()),
-    CheckConstraint(_in("status", EXTENSION_STATUSES), name="status"),
+    CheckConstraint(in_list("status", EXTENSION_STATUSES), name="status"),
     Index(None, "rec_id", "status"),
 )
 
@@ -312,7 +236,7 @@ escalation = Table(
     Column("cleared_by", String(254)),
     Column("clear_note", Text),
     UniqueConstraint("rec_id", "key"),
-    CheckConstraint(_in("reason", ESCALATION_REASONS), name="reason"),
+    CheckConstraint(in_list("reason", ESCALATION_REASONS), name="reason"),
     Index(None, "cleared_at"),
 )
 
@@ -338,7 +262,7 @@ outbox = Table(
     Column("lease_owner", String(64)),
     Column("lease_until", UTCDateTime),
     Column("sent_at", UTCDateTime),
-    CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),
+    CheckConstraint(in_list("status", OUTBOX_STATUSES), name="status"),
     Index(None, "status", "next_attempt_at"),
 )
 
@@ -356,8 +280,8 @@ committee = Table(
     Column("cadence", String(12), nullable=False),
     Column("secretary_id", ForeignKey("person.id")),
     Column("created_at", UTCDateTime, nullable=False),
-    CheckConstraint(_in("kind", COMMITTEE_KINDS), name="kind"),
-    CheckConstraint(_in("cadence", CADENCES), name="cadence"),
+    CheckConstraint(in_list("kind", COMMITTEE_KINDS), name="kind"),
+    CheckConstraint(in_list("cadence", CADENCES), name="cadence"),
 )
 
 committee_member = Table(
@@ -394,7 +318,7 @@ agenda_item = Table(
 )
 
 
-for _table in metadata.tables.values():
-    for _column in _table.columns:
-        if isinstance(_column.type, UserText):
-            _column.type.where = f"{_table.name}.{_column.name}"
+name_user_text(metadata.tables.values())
+
+# The web application's tables share this metadata: whoever imports the tables has them all.
+from workflow.store import access  # noqa: E402, F401
