@@ -6,16 +6,27 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from config import RuleBook, Settings
+from config import RuleBook, Settings, WebSettings
 from workflow.audit.trail import AuditWriter
 from workflow.clock import Clock, make_clock
+from workflow.mail.links import MailLinks
 from workflow.store.engine import check_initialised, make_engine
-from workflow.store.uow import UnitOfWork
+from workflow.store.uow import LinksFactory, UnitOfWork
+
+_DEFAULT_WEB = WebSettings()
 
 
-def unit_of_work(engine: Engine, clock: Clock, rules: RuleBook) -> UnitOfWork:
-    """A unit of work whose transactions write the audit trail."""
-    return UnitOfWork(engine, clock, rules, AuditWriter)
+def mail_links(web: WebSettings) -> LinksFactory:
+    """Links in e-mail under `web.base_url`, signed with its secret (or the stored one)."""
+    return lambda conn, now: MailLinks(conn, now, web.base_url, web.mail_link_days, web.secret_key)
+
+
+def unit_of_work(
+    engine: Engine, clock: Clock, rules: RuleBook, web: WebSettings = _DEFAULT_WEB
+) -> UnitOfWork:
+    """A unit of work whose transactions write the audit trail, and whose messages link to
+    the web application."""
+    return UnitOfWork(engine, clock, rules, AuditWriter, mail_links(web))
 
 
 @dataclass
@@ -39,7 +50,7 @@ class App:
         """A unit of work; by default first checks that the schema is initialised."""
         if check:
             check_initialised(self.engine)
-        return unit_of_work(self.engine, self.clock, self.settings.rules)
+        return unit_of_work(self.engine, self.clock, self.settings.rules, self.settings.web)
 
     def close(self) -> None:
         if self._engine is not None:

@@ -93,7 +93,7 @@ def test_a_message_whose_lease_passed_to_another_sender_is_not_sent_again(
             if len(box.messages) == 2 and not claimed:
                 # The batch has outlived its lease: a second sender claims what is left.
                 clock.move_to(clock.now() + LEASE + timedelta(minutes=1))
-                other = UnitOfWork(uow.engine, clock, uow.rules, uow.journal)
+                other = UnitOfWork(uow.engine, clock, uow.rules, uow.journal, uow.links)
                 with other, other.write() as second:
                     claimed.extend(r.id for r in delivery._claim(second, "sender-2", 100))
             return bool(before_send(row_id))

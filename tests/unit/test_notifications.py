@@ -19,12 +19,15 @@ ITEM = {
     "due": "2003-12-29",
     "overdue_days": 8,
     "what": "respond",
+    "url": None,
 }
 WHEN = datetime(2004, 1, 6, 12, tzinfo=UTC)
 
 
 def test_html_escapes_recommendation_text_and_text_keeps_it() -> None:
-    rendered = render("digest", "s", name="Owen <O'Brien>", items=[ITEM], today="2004-01-06")
+    rendered = render(
+        "digest", "s", name="Owen <O'Brien>", items=[ITEM], recs=1, today="2004-01-06"
+    )
     assert "&lt;script&gt;" in rendered.html and "<script>" not in rendered.html
     assert "Owen &lt;O&#39;Brien&gt;" in rendered.html
     assert "Aims <script>alert(1)</script>" in rendered.text
@@ -41,9 +44,29 @@ def test_html_escapes_recommendation_text_and_text_keeps_it() -> None:
     assert "script" not in parser.tags and "table" in parser.tags
 
 
+def test_each_item_links_to_its_page_and_the_count_is_of_recommendations() -> None:
+    """Three items on two recommendations: two recommendations, three items, each linked."""
+    url = "https://rt.example.org/recs/botj-2003/R1?t=abc&x=1"
+    items = [
+        {**ITEM, "url": url},
+        {**ITEM, "label": "Action", "url": url},
+        {**ITEM, "rec": "botj-2003/R2", "url": None},
+    ]
+    rendered = render("digest", "s", name="Owen", items=items, recs=2, today="2004-01-06")
+    assert "2 recommendations you own need your attention (as of 2004-01-06): 3 items" in (
+        rendered.text
+    )
+    assert rendered.text.count(f"Open it: {url}") == 2
+    assert (
+        rendered.html.count('<a href="https://rt.example.org/recs/botj-2003/R1?t=abc&amp;x=1">')
+        == 2
+    )
+    assert "botj-2003/R2</b>" in rendered.html
+
+
 def test_a_missing_value_is_an_error_not_a_blank() -> None:
     with pytest.raises(UndefinedError, match="no attribute 'subject'"):
-        render("digest", "s", name="x", items=[{"rec": "a/R1"}], today="2004-01-06")
+        render("digest", "s", name="x", items=[{"rec": "a/R1"}], recs=1, today="2004-01-06")
 
 
 @pytest.mark.parametrize(
@@ -60,7 +83,7 @@ def test_header_values_are_one_line(raw: str, safe: str) -> None:
 
 def test_messages_carry_both_parts_and_safe_headers() -> None:
     rendered = render(
-        "digest", "Due\r\nBcc: x@y.org", name="Owen", items=[ITEM], today="2004-01-06"
+        "digest", "Due\r\nBcc: x@y.org", name="Owen", items=[ITEM], recs=1, today="2004-01-06"
     )
     msg = build_message(
         rendered, "ilau@x.org", "owen@x.org", message_id_for("outbox-7", "x.org"), WHEN

@@ -74,7 +74,7 @@ def remind(tx: Tx, owed: list[Obligation]) -> tuple[list[Reminder], list[Mail]]:
         given.append(Reminder(item.rec, item.kind, recipient[0], item.due, stage, item.action))
         digests[recipient].append(DueItem(item.rec, item.subject, item.kind, item.due, item.what))
     mails = [
-        reminder_digest(email, name, items, tx.today)
+        reminder_digest(email, name, items, tx.today, links=tx.links)
         for (email, name), items in sorted(digests.items())
     ]
     return given, mails

@@ -44,7 +44,13 @@ def complete(
             owner = get_person(tx.conn, rec.owner)
             subject, _ = facts.subject_and_text(tx, rec.id)
             notice = signoff_notice(
-                rec.code, subject, (owner.email, owner.name), req.actor.email, evidence, tx.today
+                rec.code,
+                subject,
+                (owner.email, owner.name),
+                req.actor.email,
+                evidence,
+                tx.today,
+                links=tx.links,
             )
             enqueue(tx, [notice])
         return Effect(
@@ -225,6 +231,7 @@ def _store_reassignment(new: Person) -> Apply:
             (new.email, new.name),
             req.actor.email,
             tx.today,
+            links=tx.links,
         )
         enqueue(tx, notices)
         return Effect(

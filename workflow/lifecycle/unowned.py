@@ -76,7 +76,7 @@ def unowned_notices(tx: Tx) -> tuple[list[Unowned], list[Mail]]:
     if not found:
         return [], []
     return found, [
-        ilau_digest(email, name, found, tx.today)
+        ilau_digest(email, name, found, tx.today, links=tx.links)
         for email, name in recipients_with_role(tx.conn, "ilau")
     ]
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from notifications.render import render
 from workflow.mail.outbox import Mail
+from workflow.store.uow import Links
 
 KIND_LABEL = {
     "response": "Response",
@@ -78,15 +80,28 @@ class _Line:
     owner: str | None = None
     group: str | None = None
     reason: str = ""
+    url: str | None = None
+
+
+def _no_link(code: str) -> str | None:
+    return None
+
+
+def _urls(links: Links | None, recipient: str) -> Callable[[str], str | None]:
+    """Addresses of recommendations' pages that sign `recipient` in (none without links)."""
+    return links.to(recipient) if links is not None else _no_link
 
 
 def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many.format(n=n)
 
 
-def reminder_digest(email: str, name: str, items: list[DueItem], today: date) -> Mail:
+def reminder_digest(
+    email: str, name: str, items: list[DueItem], today: date, *, links: Links | None = None
+) -> Mail:
     """One message per owner per sweep, listing everything of theirs that is due."""
     ordered = sorted(items, key=lambda i: (i.due, i.rec))
+    url = _urls(links, email)
     subject = (
         f"rectrack: {ordered[0].rec} {KIND_LABEL[ordered[0].kind].lower()} due {ordered[0].due}"
         if len(ordered) == 1
@@ -100,17 +115,26 @@ def reminder_digest(email: str, name: str, items: list[DueItem], today: date) ->
             i.due.isoformat(),
             (today - i.due).days,
             i.what,
+            url=url(i.rec),
         )
         for i in ordered
     ]
-    rendered = render("digest", subject, name=name, items=context, today=today.isoformat())
+    n = len(dict.fromkeys(i.rec for i in ordered))
+    rendered = render("digest", subject, name=name, items=context, recs=n, today=today.isoformat())
     return Mail("reminder", email, rendered, tuple(dict.fromkeys(i.rec for i in ordered)))
 
 
 def escalation_digest(
-    email: str, name: str, committee: str, escalations: list[EscalationNotice], today: date
+    email: str,
+    name: str,
+    committee: str,
+    escalations: list[EscalationNotice],
+    today: date,
+    *,
+    links: Links | None = None,
 ) -> Mail:
     """The escalations of one sweep (or one by hand), for one member of the committee."""
+    url = _urls(links, email)
     n = len(escalations)
     what = _plural(n, "a recommendation", "{n} recommendations")
     subject = f"rectrack: {what} escalated to the {committee}"
@@ -126,6 +150,7 @@ def escalation_digest(
             owner=e.owner,
             group=e.group,
             reason=REASON_LABEL[e.reason],
+            url=url(e.rec),
         )
         for e in escalations
     ]
@@ -140,11 +165,17 @@ def escalation_digest(
     return Mail("escalation", email, rendered, tuple(e.rec for e in escalations))
 
 
-def ilau_digest(email: str, name: str, unowned: list[Unowned], today: date) -> Mail:
+def ilau_digest(
+    email: str, name: str, unowned: list[Unowned], today: date, *, links: Links | None = None
+) -> Mail:
     """The ILAU hears of open recommendations that nobody answers for."""
     n = len(unowned)
+    url = _urls(links, email)
     subject = f"rectrack: {_plural(n, 'a recommendation', '{n} recommendations')} without an owner"
-    rendered = render("ilau", subject, name=name, unowned=unowned, today=today.isoformat())
+    urls = {u.rec: url(u.rec) for u in unowned}
+    rendered = render(
+        "ilau", subject, name=name, unowned=unowned, urls=urls, today=today.isoformat()
+    )
     return Mail("ilau", email, rendered, tuple(u.rec for u in unowned))
 
 
@@ -156,6 +187,8 @@ def reassign_notices(
     new: tuple[str, str],
     by: str,
     today: date,
+    *,
+    links: Links | None = None,
 ) -> list[Mail]:
     """The new owner is told it is theirs; the old owner that it is not any more."""
     common = {
@@ -172,7 +205,12 @@ def reassign_notices(
             "reassign",
             new[0],
             render(
-                "reassign", f"rectrack: {rec} is now yours", name=new[1], gaining=True, **common
+                "reassign",
+                f"rectrack: {rec} is now yours",
+                name=new[1],
+                gaining=True,
+                url=_urls(links, new[0])(rec),
+                **common,
             ),
             (rec,),
         )
@@ -187,6 +225,7 @@ def reassign_notices(
                     f"rectrack: {rec} has passed to {new[1]}",
                     name=old[1],
                     gaining=False,
+                    url=_urls(links, old[0])(rec),
                     **common,
                 ),
                 (rec,),
@@ -196,7 +235,14 @@ def reassign_notices(
 
 
 def signoff_notice(
-    rec: str, subject: str | None, owner: tuple[str, str], by: str, evidence: str, today: date
+    rec: str,
+    subject: str | None,
+    owner: tuple[str, str],
+    by: str,
+    evidence: str,
+    today: date,
+    *,
+    links: Links | None = None,
 ) -> Mail:
     rendered = render(
         "signoff",
@@ -207,6 +253,7 @@ def signoff_notice(
         by=by,
         evidence=evidence,
         today=today.isoformat(),
+        url=_urls(links, owner[0])(rec),
     )
     return Mail("signoff", owner[0], rendered, (rec,))
 
@@ -218,9 +265,13 @@ def agenda_notice(
     meeting: date,
     items: list[dict[str, Any]],
     today: date,
+    *,
+    links: Links | None = None,
 ) -> Mail:
     """The secretary hears that a meeting's agenda is ready, and what it holds."""
+    url = _urls(links, email)
     subject = f"rectrack: agenda for the {committee} on {meeting}"
+    recs = tuple(dict.fromkeys(r for i in items for r in i["recs"]))
     rendered = render(
         "agenda",
         subject,
@@ -228,7 +279,7 @@ def agenda_notice(
         committee=committee,
         meeting=meeting.isoformat(),
         items=items,
+        urls={r: url(r) for r in recs},
         today=today.isoformat(),
     )
-    recs = tuple(dict.fromkeys(r for i in items for r in i["recs"]))
     return Mail("agenda", email, rendered, recs)

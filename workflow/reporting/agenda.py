@@ -180,6 +180,7 @@ def generate_agenda(
                         day,
                         [plain(i) for i in agenda.items],
                         tx.today,
+                        links=tx.links,
                     )
                 ],
             )

@@ -46,6 +46,17 @@ class Journal(Protocol):
 JournalFactory = Callable[[Connection, datetime], Journal]
 
 
+class Links(Protocol):
+    """Makes the links that messages carry (see `workflow.mail.links`)."""
+
+    def to(self, recipient: str) -> Callable[[str], str]:
+        """Recommendation id to the address of its page, signing `recipient` in."""
+        ...
+
+
+LinksFactory = Callable[[Connection, datetime], Links]
+
+
 @dataclass(slots=True)
 class Tx:
     """One open transaction: its connection, its instant, and the audit trail it appends to."""
@@ -55,6 +66,7 @@ class Tx:
     today: date
     rules: RuleBook
     audit: Journal
+    links: Links
 
     @property
     def dialect(self) -> str:
@@ -65,12 +77,18 @@ class UnitOfWork:
     """Holds one connection; `write()` and `read()` each run one transaction on it."""
 
     def __init__(
-        self, engine: Engine, clock: Clock, rules: RuleBook, journal: JournalFactory
+        self,
+        engine: Engine,
+        clock: Clock,
+        rules: RuleBook,
+        journal: JournalFactory,
+        links: LinksFactory,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.rules = rules
         self.journal = journal
+        self.links = links
         self._conn: Connection | None = None
 
     def __enter__(self) -> UnitOfWork:
@@ -92,7 +110,14 @@ class UnitOfWork:
 
     def _tx(self, conn: Connection) -> Tx:
         now = self.clock.now()
-        return Tx(conn, now, self.clock.today(), self.rules, self.journal(conn, now))
+        return Tx(
+            conn,
+            now,
+            self.clock.today(),
+            self.rules,
+            self.journal(conn, now),
+            self.links(conn, now),
+        )
 
     @contextmanager
     def write(self) -> Iterator[Tx]:

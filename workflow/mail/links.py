@@ -1,0 +1,89 @@
+"""Links in e-mail: each recommendation a message names links to its page under the web
+application's base URL, with a token that signs the recipient in.
+
+The token is signed (HMAC-SHA256, by itsdangerous) with the instance's secret, names its
+recipient and the instant it expires, and is checked against the one clock: it signs in only
+that person, only while they are active, and only until it expires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from sqlalchemy import Connection
+
+from workflow.store.secrets import stored_secret
+
+if TYPE_CHECKING:
+    from itsdangerous import URLSafeSerializer
+
+SECRET_NAME = "web"
+_SALT = "rectrack.mail-link"
+RecLink = Callable[[str], str]
+"""A recommendation's id to its page's address, for one recipient."""
+
+
+def serializer(secret: str) -> URLSafeSerializer:
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(secret, salt=_SALT)
+
+
+def rec_path(code: str) -> str:
+    """The page of recommendation `code` (REPORT_KEY/REF), relative to the base URL."""
+    report, _, ref = code.partition("/")
+    return f"/recs/{quote(report, safe='')}/{quote(ref, safe='')}"
+
+
+class MailLinks:
+    """The links of one transaction's messages; the secret is read (or made) on first use."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        now: datetime,
+        base_url: str,
+        days: int,
+        secret: str | None = None,
+    ) -> None:
+        self._conn = conn
+        self._now = now
+        self.base_url = base_url
+        self._expires = int((now + timedelta(days=days)).timestamp())
+        self._secret = secret
+        self._tokens: dict[str, str] = {}
+
+    def secret(self) -> str:
+        if self._secret is None:
+            self._secret = stored_secret(self._conn, SECRET_NAME, self._now)[0]
+        return self._secret
+
+    def token(self, recipient: str) -> str:
+        """A token that signs `recipient` in until the links expire."""
+        found = self._tokens.get(recipient)
+        if found is None:
+            found = self._tokens[recipient] = str(
+                serializer(self.secret()).dumps([recipient, self._expires])
+            )
+        return found
+
+    def to(self, recipient: str) -> RecLink:
+        """Links to recommendations' pages that sign `recipient` in."""
+        token = self.token(recipient)
+        return lambda code: f"{self.base_url}{rec_path(code)}?t={token}"
+
+
+def read_token(secret: str, token: str, now: datetime) -> str | None:
+    """The recipient a mail-link token was made for, if it is genuine and not expired."""
+    from itsdangerous import BadData
+
+    try:
+        recipient, expires = serializer(secret).loads(token)
+    except (BadData, ValueError, TypeError):
+        return None
+    if not isinstance(recipient, str) or not isinstance(expires, int):
+        return None
+    return recipient if now.timestamp() < expires else None
