@@ -5,7 +5,16 @@ Pure Python plus `transitions`; no database, no I/O.
 
 from states.deadlines import DEADLINES, MISSED, Deadline, Due, due_in_state, running_states
 from states.errors import EventNotAllowed, GuardRefused, NotPermitted, Refused
-from states.machine import EVENTS, MACHINE, TRANSITIONS, build_machine, fire, mermaid, sources
+from states.machine import (
+    EVENTS,
+    MACHINE,
+    TRANSITIONS,
+    build_machine,
+    fire,
+    mermaid,
+    offered,
+    sources,
+)
 from states.model import (
     ACTIVE,
     DEGREES,
@@ -53,6 +62,7 @@ __all__ = [
     "due_in_state",
     "fire",
     "mermaid",
+    "offered",
     "running_states",
     "sources",
 ]

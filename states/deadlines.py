@@ -59,6 +59,20 @@ class Due:
         dates = [d for d in (self.response, self.plan, self.update, self.target) if d is not None]
         return min(dates) if dates else None
 
+    @property
+    def next_kind(self) -> str | None:
+        """Which date comes next: "response", "plan", "update" or "target"."""
+        named = [(d, k) for k, d in self._named() if d is not None]
+        return min(named)[1] if named else None
+
+    def _named(self) -> tuple[tuple[str, date | None], ...]:
+        return (
+            ("response", self.response),
+            ("plan", self.plan),
+            ("update", self.update),
+            ("target", self.target),
+        )
+
 
 def due_in_state(
     state: str,

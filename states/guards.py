@@ -14,11 +14,14 @@ Check = Callable[[Case, Request], str | None]
 class Guard:
     """A `transitions` condition that records which guard failed, and why, on the case."""
 
-    __slots__ = ("check", "name")
+    __slots__ = ("check", "name", "on_case")
 
-    def __init__(self, name: str, check: Check) -> None:
+    def __init__(self, name: str, check: Check, *, on_case: bool = False) -> None:
         self.name = name
         self.check = check
+        self.on_case = on_case
+        """Judges the case and who asks, never what they give: an event whose such guard
+        fails is not offered at all (see `states.offered`)."""
 
     def __call__(self, event_data: Any) -> bool:
         case: Case = event_data.model
@@ -200,22 +203,22 @@ ACTION_OWNERS_ACTIVE = Guard("action_owners_active", _action_owners_active)
 TARGETS_IN_FUTURE = Guard("targets_in_future", _targets_in_future)
 TARGETS_WITHIN_HORIZON = Guard("targets_within_horizon", _targets_within_horizon)
 NOTE_GIVEN = Guard("note_given", _note_given)
-ACTIONS_CLOSED = Guard("actions_closed", _actions_closed)
+ACTIONS_CLOSED = Guard("actions_closed", _actions_closed, on_case=True)
 ACTION_OPEN = Guard("action_open", _action_open)
-DEGREE_COMPLETELY = Guard("degree_completely", _degree_completely)
+DEGREE_COMPLETELY = Guard("degree_completely", _degree_completely, on_case=True)
 EVIDENCE_GIVEN = Guard("evidence_given", _evidence_given)
 COMPLETION_FROM_IN_PROGRESS_ALLOWED = Guard(
-    "completion_from_in_progress_allowed", _completion_from_in_progress_allowed
+    "completion_from_in_progress_allowed", _completion_from_in_progress_allowed, on_case=True
 )
 SUCCESSOR_OR_RATIONALE = Guard("successor_or_rationale", _successor_or_rationale)
 SUCCESSOR_NOT_SELF = Guard("successor_not_self", _successor_not_self)
 REASON_GIVEN = Guard("reason_given", _reason_given)
 NEW_OWNER_ACTIVE = Guard("new_owner_active", _new_owner_active)
 NEW_OWNER_DIFFERS = Guard("new_owner_differs", _new_owner_differs)
-NO_EXTENSION_PENDING = Guard("no_extension_pending", _no_extension_pending)
+NO_EXTENSION_PENDING = Guard("no_extension_pending", _no_extension_pending, on_case=True)
 REVISED_TARGET_LATER = Guard("revised_target_later", _revised_target_later)
 REVISED_TARGET_WITHIN_HORIZON = Guard(
     "revised_target_within_horizon", _revised_target_within_horizon
 )
-EXTENSION_PENDING = Guard("extension_pending", _extension_pending)
-DECIDER_NOT_REQUESTER = Guard("decider_not_requester", _decider_not_requester)
+EXTENSION_PENDING = Guard("extension_pending", _extension_pending, on_case=True)
+DECIDER_NOT_REQUESTER = Guard("decider_not_requester", _decider_not_requester, on_case=True)

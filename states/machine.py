@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from transitions import Machine, MachineError
 
 from states import guards as g
-from states.errors import EventNotAllowed, GuardRefused
-from states.model import ACTIVE, OPEN, STATES, Case, Request
+from states.errors import EventNotAllowed, GuardRefused, NotPermitted
+from states.model import ACTIVE, OPEN, STATES, Actor, Case, Request
 from states.permissions import authorise
 
 _WORKING = ["planned", "in_progress"]
@@ -169,3 +170,53 @@ def mermaid() -> str:
         for src in [t["source"]] if isinstance(t["source"], str) else t["source"]:
             lines.append(f"    {src} --> {t['dest']}: {t['trigger']}")
     return "\n".join(dict.fromkeys(lines))
+
+
+# Events on the plan's actions: permitted per action (its owner may act on it).
+_ACTION_EVENTS = frozenset({"action_done", "action_drop"})
+
+
+def offered(
+    case: Case, actor: Actor, today: date, machine: Machine = MACHINE
+) -> dict[str, tuple[int, ...]]:
+    """The events `actor` may fire on `case` now: its state is a source, the permission table
+    allows them, and the guards that judge the case alone (not what is given) hold; each
+    with the open actions it may name (empty for the others). The other guards are not
+    tried: a form is offered, and a refusal names the guard."""
+    found: dict[str, tuple[int, ...]] = {}
+    request = Request(actor=actor, today=today)
+    for event in EVENTS:
+        if case.state not in sources(event, machine) or not _case_allows(
+            machine, event, case, request
+        ):
+            continue
+        if event in _ACTION_EVENTS:
+            numbers = tuple(
+                a.number
+                for a in case.actions
+                if not a.done
+                and a.dropped_reason is None
+                and _allowed(event, case, actor, a.number)
+            )
+            if numbers:
+                found[event] = numbers
+        elif _allowed(event, case, actor, None):
+            found[event] = ()
+    return found
+
+
+def _case_allows(machine: Machine, event: str, case: Case, request: Request) -> bool:
+    """Whether some transition of `event` from the case's state passes its case-only guards."""
+    for transition in machine.events[event].transitions.get(case.state, []):
+        guards = [c.func for c in transition.conditions if isinstance(c.func, g.Guard)]
+        if all(not guard.on_case or guard.check(case, request) is None for guard in guards):
+            return True
+    return False
+
+
+def _allowed(event: str, case: Case, actor: Actor, number: int | None) -> bool:
+    try:
+        authorise(event, case, actor, number)
+    except NotPermitted:
+        return False
+    return True

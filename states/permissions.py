@@ -23,6 +23,8 @@ class Permission:
     not_owner: bool = False
     action_owner: bool = False
     not_recorder: bool = False
+    any_action: bool = False
+    """With `action_owner`: the owner of any of its actions may (it names none)."""
 
 
 _OWNER_OR_ILAU = Permission(owner=True, roles=frozenset({"ilau"}))
@@ -62,6 +64,16 @@ PERMISSIONS: dict[str, Permission] = {
     "committee.add": _COMMITTEES,
     "meeting.add": _COMMITTEES,
     "meeting.plan": _COMMITTEES,
+    # Reading: a recommendation's page (and its evidence) for its owner, its actions' owners
+    # and those who oversee; the trail for those who oversee or audit.
+    "view": Permission(
+        owner=True,
+        roles=frozenset({"ilau", "board", "secretary", "admin"}),
+        action_owner=True,
+        any_action=True,
+    ),
+    "audit.view": Permission(owner=False, roles=frozenset({"ilau", "board", "admin"})),
+    "papers.view": Permission(owner=False, roles=frozenset({"ilau", "secretary", "board"})),
 }
 
 
@@ -85,7 +97,11 @@ def authorise(
         raise NotPermitted(event, actor.email, "they recorded it as completely met themselves")
     if rule.roles & actor.roles or (rule.owner and is_owner):
         return
-    if rule.action_owner and case is not None and _owns_action(case, actor, action_number):
+    if (
+        rule.action_owner
+        and case is not None
+        and _owns_action(case, actor, action_number, rule.any_action)
+    ):
         return
     needed = " or ".join(sorted(rule.roles))
     who = f"the owner or {needed}" if rule.owner else needed
@@ -94,5 +110,6 @@ def authorise(
     raise NotPermitted(event, actor.email, f"only {who} may")
 
 
-def _owns_action(case: Case, actor: Actor, number: int | None) -> bool:
-    return any(a.number == number and a.owner == actor.email for a in case.actions)
+def _owns_action(case: Case, actor: Actor, number: int | None, any_action: bool) -> bool:
+    """Whether `actor` owns action `number` (with `any_action`: any of the plan's actions)."""
+    return any((any_action or a.number == number) and a.owner == actor.email for a in case.actions)

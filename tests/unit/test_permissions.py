@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from states import PERMISSIONS, Actor, Case, NotPermitted, authorise
@@ -14,6 +16,8 @@ SECRETARY = Actor("sec@x.org", frozenset({"secretary"}))
 ADMIN = Actor("admin@x.org", frozenset({"admin"}))
 ILAU_OWNER = Actor("owner@x.org", frozenset({"owner", "ilau"}))  # owns it and is ilau
 INACTIVE_ILAU = Actor("gone@x.org", frozenset({"ilau"}), active=False)
+
+TODAY = date(2004, 1, 5)
 
 ACTORS = {
     "owner": OWNER,
@@ -51,8 +55,11 @@ ALLOWED: dict[str, set[str]] = {
     "committee.add": {"ilau", "ilau_owner", "secretary"},
     "meeting.add": {"ilau", "ilau_owner", "secretary"},
     "meeting.plan": {"ilau", "ilau_owner", "secretary"},
+    "view": {"owner", "ilau", "board", "secretary", "admin", "ilau_owner"},
+    "audit.view": {"ilau", "board", "admin", "ilau_owner"},
+    "papers.view": {"ilau", "secretary", "board", "ilau_owner"},
 }
-_DIRECTORY = {"raise", "import", "person.add", "person.deactivate"} | {
+_DIRECTORY = {"raise", "import", "person.add", "person.deactivate", "audit.view", "papers.view"} | {
     "committee.add",
     "meeting.add",
     "meeting.plan",
@@ -116,3 +123,47 @@ def test_an_action_owner_may_close_their_own_action_only() -> None:
         authorise("action_done", case, OTHER_OWNER, action_number=2)
     with pytest.raises(NotPermitted):
         authorise("update", case, OTHER_OWNER)
+
+
+def test_an_actions_owner_may_view_the_recommendation_but_not_fire_its_other_events() -> None:
+    """Owning one action of the plan opens the page, and that action, nothing more."""
+    from states import ActionFacts, offered
+
+    case = Case(
+        "in_progress",
+        owner=OWNER.email,
+        actions=(ActionFacts(1, OTHER_OWNER.email, None), ActionFacts(2, OWNER.email, None)),
+    )
+    authorise("view", case, OTHER_OWNER)
+    assert offered(case, OTHER_OWNER, TODAY) == {"action_done": (1,), "action_drop": (1,)}
+    with pytest.raises(NotPermitted):
+        authorise("view", Case("in_progress", owner=OWNER.email), OTHER_OWNER)
+
+
+def test_offered_follows_the_state_and_the_table() -> None:
+    """The owner of a monitored recommendation may update it, never sign it off."""
+    from states import offered
+
+    case = Case("monitored", owner=OWNER.email, degree="completely")
+    assert set(offered(case, OWNER, TODAY)) == {"update"}
+    assert {"complete", "escalate", "reassign", "supersede", "update"} <= set(
+        offered(case, ILAU, TODAY)
+    )
+    assert "complete" not in offered(case, ILAU_OWNER, TODAY)
+    assert offered(case, INACTIVE_ILAU, TODAY) == {}
+
+
+def test_events_whose_case_guards_fail_are_not_offered() -> None:
+    """No sign-off before it is met completely; no decision without a pending extension, nor
+    by whoever asked; no second request while one is pending; no monitoring with open actions."""
+    from states import ActionFacts, PendingExtension, offered
+
+    assert "complete" not in offered(Case("monitored", owner=OWNER.email), ILAU, TODAY)
+    working = Case("in_progress", owner=OWNER.email, actions=(ActionFacts(1, OWNER.email, None),))
+    assert not {"approve_extension", "reject_extension", "monitor"} & set(
+        offered(working, ILAU, TODAY)
+    )
+    working.pending_extension = PendingExtension(ILAU.email, date(2005, 1, 1), "more time")
+    assert "approve_extension" not in offered(working, ILAU, TODAY)  # ILAU asked for it
+    assert {"approve_extension", "reject_extension"} <= set(offered(working, BOARD, TODAY))
+    assert "extend" not in offered(working, OWNER, TODAY)

@@ -154,7 +154,7 @@ def board_mails(tx: Tx, raised: list[EscalationNotice]) -> list[Mail]:
     for e in raised:
         by_committee[e.committee].append(e)
     return [
-        escalation_digest(email, name, committee, items, tx.today)
+        escalation_digest(email, name, committee, items, tx.today, links=tx.links)
         for committee, items in sorted(by_committee.items())
         for email, name in recipients_with_role(tx.conn, "board")
     ]
@@ -217,8 +217,11 @@ class EscalationRecord:
     clear_note: str | None
 
 
-def list_escalations(uow: UnitOfWork, *, open_only: bool = False) -> list[EscalationRecord]:
-    """Escalations, oldest first; with `open_only`, those not yet cleared."""
+def list_escalations(
+    uow: UnitOfWork, *, open_only: bool = False, rec: str | None = None
+) -> list[EscalationRecord]:
+    """Escalations, oldest first; with `open_only`, those not yet cleared; with `rec`, only
+    that recommendation's."""
     e, r = escalation.c, recommendation.c
     stmt = (
         select(
@@ -240,5 +243,7 @@ def list_escalations(uow: UnitOfWork, *, open_only: bool = False) -> list[Escala
     )
     if open_only:
         stmt = stmt.where(e.cleared_at.is_(None))
+    if rec is not None:
+        stmt = stmt.where(r.code == rec)
     with uow.read() as tx:
         return [EscalationRecord(*row) for row in tx.conn.execute(stmt)]

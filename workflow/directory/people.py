@@ -54,7 +54,7 @@ def check_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(set(roles)))
 
 
-def _from_row(row: Any) -> Person:
+def person_from_row(row: Any) -> Person:
     return Person(
         row.email, row.name, tuple(row.roles.split()), row.group_name, bool(row.active), row.id
     )
@@ -62,7 +62,15 @@ def _from_row(row: Any) -> Person:
 
 def find_person(conn: Connection, email: str) -> Person | None:
     row = conn.execute(select(person).where(person.c.email == email.strip().lower())).first()
-    return _from_row(row) if row else None
+    return person_from_row(row) if row else None
+
+
+def names_of(conn: Connection, emails: set[str]) -> dict[str, str]:
+    """Each known address's person's name, in one query."""
+    if not emails:
+        return {}
+    rows = conn.execute(select(person.c.email, person.c.name).where(person.c.email.in_(emails)))
+    return dict(rows.all())
 
 
 def get_person(conn: Connection, email: str) -> Person:
@@ -163,7 +171,9 @@ def _nobody_yet(conn: Connection) -> bool:
 
 def list_people(uow: UnitOfWork) -> list[Person]:
     with uow.read() as tx:
-        return [_from_row(r) for r in tx.conn.execute(select(person).order_by(person.c.email))]
+        return [
+            person_from_row(r) for r in tx.conn.execute(select(person).order_by(person.c.email))
+        ]
 
 
 def recipients_with_role(conn: Connection, role: str) -> Sequence[tuple[str, str]]:

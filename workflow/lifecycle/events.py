@@ -17,6 +17,7 @@ from workflow.clock import parse_day
 from workflow.directory.people import Person, get_person
 from workflow.errors import BadInput
 from workflow.lifecycle import facts
+from workflow.lifecycle.evidence import StoredFile
 from workflow.lifecycle.transition import (
     Apply,
     Effect,
@@ -26,6 +27,7 @@ from workflow.lifecycle.transition import (
     transition,
     with_retries,
 )
+from workflow.store.access import evidence_file as evidence_file_table
 from workflow.store.prepared import Prepared
 from workflow.store.tables import action, extension, progress_update, response
 from workflow.store.uow import Tx, UnitOfWork
@@ -207,27 +209,31 @@ def record_update(
     note: str,
     degree: str | None = None,
     evidence: str | None = None,
+    evidence_file: StoredFile | None = None,
     expected_version: int | None = None,
 ) -> Outcome:
-    """A progress update from the owner: resets the update clock, may record the degree met."""
+    """A progress update from the owner: resets the update clock, may record the degree met
+    and evidence (said in words, or a file already kept, whose hash the trail records)."""
     check_degree(degree)
 
     def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
-        _INSERT_UPDATE.execute(
-            tx.conn,
-            {
-                "rec_id": rec.id,
-                "at": tx.now,
-                "author_email": req.actor.email,
-                "note": note,
-                "degree": degree,
-                "evidence": evidence,
-            },
-        )
+        values = {
+            "rec_id": rec.id,
+            "at": tx.now,
+            "author_email": req.actor.email,
+            "note": note,
+            "degree": degree,
+            "evidence": evidence,
+        }
+        details: dict[str, Any] = {"evidence": evidence} if evidence else {}
+        if evidence_file is None:
+            _INSERT_UPDATE.execute(tx.conn, values)
+        else:
+            details["evidence_file"] = _keep_file(tx, rec, values, evidence_file)
         columns: dict[str, Any] = {"last_update_at": tx.now}
         if degree is not None:
             columns["degree"] = degree
-        return Effect(columns=columns, details={"evidence": evidence} if evidence else {})
+        return Effect(columns=columns, details=details)
 
     return fire_event(
         uow,
@@ -239,6 +245,31 @@ def record_update(
         note=note,
         degree=degree,
     )
+
+
+def _keep_file(tx: Tx, rec: Loaded, update: dict[str, Any], kept: StoredFile) -> dict[str, Any]:
+    """Record the update, and beside it the file it brought; what the trail says of it."""
+    update_id = tx.conn.execute(
+        insert(progress_update).values(**update).returning(progress_update.c.id)
+    ).scalar_one()
+    tx.conn.execute(
+        insert(evidence_file_table).values(
+            rec_id=rec.id,
+            update_id=update_id,
+            sha256=kept.sha256,
+            filename=kept.filename,
+            media_type=kept.media_type,
+            size=kept.size,
+            uploaded_by=update["author_email"],
+            uploaded_at=tx.now,
+        )
+    )
+    return {
+        "sha256": kept.sha256,
+        "name": kept.filename,
+        "type": kept.media_type,
+        "size": kept.size,
+    }
 
 
 def close_action(

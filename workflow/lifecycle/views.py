@@ -190,8 +190,9 @@ def list_recommendations(
     owner: str | None = None,
     report_key: str | None = None,
     overdue: bool = False,
+    limit: int | None = None,
 ) -> list[RecSummary]:
-    """Recommendations matching every filter given, in one query."""
+    """Recommendations matching every filter given (the first `limit`), in one query."""
     if state is not None and state not in STATES:
         raise BadInput(f"unknown state {state!r} (known: {', '.join(STATES)})")
     stmt = _summary_select()
@@ -204,7 +205,7 @@ def list_recommendations(
     with uow.read() as tx:
         if overdue:
             stmt = stmt.where(_r.next_due < tx.today)
-        stmt = stmt.order_by(report.c.key, _r.id)
+        stmt = stmt.order_by(report.c.key, _r.id).limit(limit)
         return [RecSummary(**_summary_fields(row, tx.today)) for row in tx.conn.execute(stmt)]
 
 

@@ -8,12 +8,13 @@ the server is away.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 
 from config import MailSettings
 from config.logging import get_logger
@@ -44,7 +45,7 @@ class DeliveryReport:
     pending: int
 
 
-def _claim(tx: Tx, owner: str, limit: int) -> list[Any]:
+def _claim(tx: Tx, owner: str, limit: int, ids: Sequence[int] | None = None) -> list[Any]:
     o = outbox.c
     due = (
         select(o.id)
@@ -52,6 +53,7 @@ def _claim(tx: Tx, owner: str, limit: int) -> list[Any]:
             o.status == "pending",
             o.next_attempt_at <= tx.now,
             (o.lease_until.is_(None)) | (o.lease_until < tx.now),
+            o.id.in_(ids) if ids is not None else true(),
         )
         .order_by(o.id)
         .limit(limit)
@@ -91,15 +93,18 @@ def _messages(
     return built
 
 
-def deliver(uow: UnitOfWork, mail: MailSettings, limit: int = 200) -> DeliveryReport:
-    """Send what is due from the outbox; each message is marked in its own transaction.
+def deliver(
+    uow: UnitOfWork, mail: MailSettings, limit: int = 200, *, ids: Sequence[int] | None = None
+) -> DeliveryReport:
+    """Send what is due from the outbox (only messages `ids`, if given: a sign-in link goes
+    at once); each message is marked in its own transaction.
 
     Before each message the sender renews its lease on it: a message whose lease passed to
     another sender (this batch outlived the lease) is left to that sender, never sent twice.
     """
     owner = uuid.uuid4().hex
     with uow.write() as tx:
-        rows = _claim(tx, owner, limit)
+        rows = _claim(tx, owner, limit, ids)
     attempts = {row.id: row.attempts for row in rows}
     counts = {Delivery.SENT: 0, Delivery.REJECTED: 0, Delivery.RETRY: 0}
 
