@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -138,3 +139,22 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
     box.start(port)
     yield box, port
     box.stop()
+
+
+@pytest.fixture
+def web(store_url: str, tmp_path: Path) -> Iterator[Any]:
+    """The web application over the known world (tests/world.py), in process: (App, client)."""
+    from fastapi.testclient import TestClient
+
+    from tests import world
+    from tests.web_support import BASE, make_app
+    from workflow.web.app import create_app
+
+    app = make_app(store_url, tmp_path / "evidence")
+    migrate(app.engine)
+    with app.uow() as unit:
+        world.build(unit)
+    client = TestClient(create_app(app), base_url=BASE, raise_server_exceptions=False)
+    yield app, client
+    client.close()
+    app.close()

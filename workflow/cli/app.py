@@ -41,6 +41,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "committee": ("committees",),
     "meeting": ("committees",),
     "agenda": ("committees",),
+    "serve": ("web",),
 }
 
 

@@ -1,0 +1,272 @@
+"""Pages and forms: who sees what, which forms each person is offered, and what the forms
+do: record an event, show a guard's refusal on the page, refuse a stale version or a
+forbidden act without changing anything, keep evidence files by their hash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.web_support import BASE, clock_of, csrf_of, sign_in, version_of
+from tests.world import ADMIN, BOARD, ILAU, OTHER, OWNER, to_in_progress
+from workflow.directory.people import add_person
+from workflow.lifecycle import service as svc
+from workflow.store.access import evidence_file
+from workflow.store.tables import audit_event, progress_update
+
+R1 = "botj-2003/R1"
+PAGE = "/recs/botj-2003/R1"
+SECRETARY = "sec@example.org"
+FORM = re.compile(r'<form method="post" action="/recs/botj-2003/R1/([a-z-]+)"')
+PAGES = ("/", "/recs", "/escalations", "/meetings", "/audit", PAGE)
+# Who gets which page: 200, or 403 (the page says why).
+SEES = {
+    OWNER: {"/", "/recs", PAGE},
+    OTHER: {"/", "/recs"},
+    ILAU: set(PAGES),
+    BOARD: set(PAGES),
+    ADMIN: {"/", "/recs", "/escalations", "/audit", PAGE},
+    SECRETARY: {"/", "/recs", "/meetings", PAGE},
+}
+
+
+def _secretary(app: Any) -> None:
+    with app.uow() as uow:
+        add_person(uow, SECRETARY, name="Sam Secretary", roles=["secretary"], actor=ILAU)
+
+
+def events_of(app: Any, event: str) -> int:
+    with app.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(audit_event).where(audit_event.c.event == event)
+            ).scalar_one()
+        )
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_each_role_sees_its_pages_and_no_others(web: Any, who: str) -> None:
+    app, client = web
+    _secretary(app)
+    sign_in(client, app, who)
+    for path in PAGES:
+        answer = client.get(path)
+        expected = 200 if path in SEES[who] else 403
+        assert answer.status_code == expected, (who, path, answer.status_code)
+        if expected == 403:
+            assert "Recommendation 1" not in answer.text and "You may not" in answer.text
+
+
+def forms_for(app: Any, client: Any, who: str) -> set[str]:
+    sign_in(client, app, who)
+    page = client.get(PAGE)
+    assert page.status_code == 200
+    return set(FORM.findall(page.text))
+
+
+# What each person is offered on R1, raised and then in progress: the permission table and
+# the transitions' sources, as the engine applies them, written out here independently.
+RAISED = {
+    OWNER: {"respond"},
+    ILAU: {"respond", "escalate", "reassign", "supersede"},
+    BOARD: {"supersede"},
+    ADMIN: set(),
+    SECRETARY: set(),
+}
+WORKING = {
+    OWNER: {"update", "extend", "action-done", "action-drop"},
+    ILAU: {"update", "extend", "action-done", "action-drop", "escalate", "reassign", "supersede"},
+    BOARD: {"supersede"},
+    ADMIN: set(),
+    SECRETARY: set(),
+}
+
+
+@pytest.mark.parametrize("who", sorted(RAISED))
+def test_each_role_is_offered_the_forms_of_the_table(web: Any, who: str) -> None:
+    app, client = web
+    _secretary(app)
+    assert forms_for(app, client, who) == RAISED[who]
+    with app.uow() as uow:
+        to_in_progress(uow, clock_of(app), R1)
+    assert forms_for(app, client, who) == WORKING[who]
+
+
+def test_an_update_from_the_form_is_recorded_with_its_degree(web: Any) -> None:
+    app, client = web
+    with app.uow() as uow:
+        to_in_progress(uow, clock_of(app), R1)
+    sign_in(client, app, OWNER)
+    page = client.get(PAGE)
+    assert '<label for="update-note">Progress note</label>' in page.text
+    assert '<label for="update-degree">Degree met</label>' in page.text
+    assert re.search(r'<button type="submit" class="button">Send update</button>', page.text)
+    options = re.findall(
+        r'<option value="([a-z]+)"', page.text.split('id="update-degree"')[1].split("</select>")[0]
+    )
+    assert options == ["none", "partially", "moderately", "significantly", "completely"]
+    sent = client.post(
+        f"{PAGE}/update",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "version": version_of(page.text),
+            "note": "Half way",
+            "degree": "partially",
+            "degree_was": "none",
+        },
+    )
+    assert sent.status_code == 200 and "Your progress update has been recorded." in sent.text
+    with app.uow() as uow:
+        view = svc.show_recommendation(uow, R1)
+    assert view.degree == "partially" and view.updates[-1].note == "Half way"
+    assert view.history[-1].actor == OWNER  # the session's person, never a form field
+
+
+def test_a_guard_refusal_is_shown_on_the_page_in_its_words(web: Any) -> None:
+    app, client = web
+    with app.uow() as uow:
+        svc.respond(uow, R1, ILAU, body="MPS", text="Accepted")
+        svc.respond(uow, R1, ILAU, body="MPA", text="Agreed")
+    sign_in(client, app, OWNER)
+    page = client.get(PAGE)
+    past = (clock_of(app).today() - timedelta(days=1)).isoformat()
+    refused = client.post(
+        f"{PAGE}/plan",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "version": version_of(page.text),
+            "text_1": "Do it",
+            "owner_1": OWNER,
+            "target_1": past,
+        },
+    )
+    assert refused.status_code == 422
+    assert "There is a problem" in refused.text and 'href="#plan-target_1"' in refused.text
+    assert "have a target date not after" in refused.text
+    assert 'value="Do it"' in refused.text  # what was typed is kept
+    with app.uow() as uow:
+        assert svc.show_recommendation(uow, R1).state == "responded"
+
+
+def test_a_change_made_since_the_page_was_loaded_is_shown_not_overwritten(web: Any) -> None:
+    app, client = web
+    with app.uow() as uow:
+        to_in_progress(uow, clock_of(app), R1)
+    sign_in(client, app, OWNER)
+    page = client.get(PAGE)
+    with app.uow() as uow:
+        svc.record_update(uow, R1, ILAU, note="The ILAU got there first", degree="moderately")
+    stale = client.post(
+        f"{PAGE}/update",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "version": version_of(page.text),
+            "note": "Mine",
+            "degree": "partially",
+            "degree_was": "none",
+        },
+    )
+    assert stale.status_code == 409 and "Someone else changed this recommendation" in stale.text
+    assert "The ILAU got there first" in stale.text and ">Mine</textarea>" in stale.text
+    with app.uow() as uow:
+        view = svc.show_recommendation(uow, R1)
+    assert view.degree == "moderately" and [u.note for u in view.updates] == [
+        "The ILAU got there first"
+    ]
+
+
+def test_a_forbidden_act_is_403_and_changes_nothing(web: Any) -> None:
+    app, client = web
+    sign_in(client, app, OWNER)
+    page = client.get(PAGE)
+    assert "escalate" not in FORM.findall(page.text)
+    crafted = client.post(
+        f"{PAGE}/escalate",
+        data={"csrf_token": csrf_of(page.text), "version": version_of(page.text), "reason": "Me"},
+    )
+    assert crafted.status_code == 403 and "You may not do this" in crafted.text
+    assert events_of(app, "escalate") == 0
+    assert client.get("/recs/botj-2003/R99").status_code == 404
+
+
+def test_another_owners_page_and_evidence_are_forbidden(web: Any) -> None:
+    app, client = web
+    sign_in(client, app, OTHER)
+    assert client.get(PAGE).status_code == 403
+    assert client.get(f"{PAGE}/evidence/1").status_code in (403, 404)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _upload(client: Any, page: str, name: str, content: bytes, mime: str) -> Any:
+    return client.post(
+        f"{PAGE}/update",
+        data={
+            "csrf_token": csrf_of(page),
+            "version": version_of(page),
+            "note": "See the file",
+            "degree": "none",
+            "degree_was": "none",
+        },
+        files={"evidence": (name, content, mime)},
+    )
+
+
+def test_evidence_is_kept_by_its_hash_recorded_and_served_as_an_attachment(web: Any) -> None:
+    app, client = web
+    with app.uow() as uow:
+        to_in_progress(uow, clock_of(app), R1)
+    sign_in(client, app, OWNER)
+    sent = _upload(client, client.get(PAGE).text, "report.pdf", PDF, "application/pdf")
+    assert sent.status_code == 200 and "report.pdf" in sent.text
+    digest = hashlib.sha256(PDF).hexdigest()
+    kept = app.settings.web.storage_path + f"/{digest[:2]}/{digest}"
+    assert Path(kept).read_bytes() == PDF
+    with app.engine.connect() as conn:
+        changes = conn.execute(
+            select(audit_event.c.changes).where(audit_event.c.event == "update")
+        ).scalar_one()
+        assert digest in changes
+        number = conn.execute(select(evidence_file.c.id)).scalar_one()
+    got = client.get(f"{PAGE}/evidence/{number}")
+    assert got.status_code == 200 and got.content == PDF
+    assert got.headers["content-disposition"].startswith("attachment;")
+    assert got.headers["content-type"] == "application/pdf"
+    other = type(client)(client.app, base_url=BASE)
+    sign_in(other, app, OTHER)
+    assert other.get(f"{PAGE}/evidence/{number}").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("big.pdf", PDF + b"0" * (1024 * 1024), "smaller than 1 MB"),
+        ("tool.pdf", b"MZ\x90\x00" + b"\x00" * 100, "only PDF, DOCX"),
+        ("notes.txt", b"\xff\xfe\x00bad", "UTF-8"),
+    ],
+)
+def test_uploads_over_the_limit_or_of_other_types_are_refused_and_nothing_kept(
+    web: Any, name: str, content: bytes, words: str
+) -> None:
+    app, client = web
+    app.settings = replace(app.settings, web=replace(app.settings.web, max_upload_bytes=2**20))
+    with app.uow() as uow:
+        to_in_progress(uow, clock_of(app), R1)
+    sign_in(client, app, OWNER)
+    refused = _upload(client, client.get(PAGE).text, name, content, "application/octet-stream")
+    assert refused.status_code in (400, 413), refused.text[-1500:]
+    assert words in refused.text, refused.text[refused.text.find("<main") :][:1500]
+    with app.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(progress_update)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(evidence_file)).scalar_one() == 0
+    stored = [f for _, _, files in os.walk(app.settings.web.storage_path) for f in files]
+    assert stored == []

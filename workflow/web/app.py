@@ -1,0 +1,62 @@
+"""The web application: its routes, its protection, and how errors become pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from states import Refused
+from workflow.bootstrap import App
+from workflow.errors import RectrackError
+from workflow.web import login, pages, recpage
+from workflow.web.context import Web
+from workflow.web.errors import on_error, on_http_error, on_rectrack_error
+from workflow.web.security import Protect
+
+STATIC = Path(__file__).parent / "static"
+_REC = "/recs/{report}/{ref}"
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/", pages.home),
+        Route("/login", login.login_form, methods=["GET"]),
+        Route("/login", login.login_submit, methods=["POST"]),
+        Route("/login/sent", login.login_sent),
+        Route("/login/{token}", login.login_link),
+        Route("/logout", login.logout, methods=["POST"]),
+        Route("/recs", pages.rec_list),
+        Route(_REC, recpage.rec_page),
+        Route(_REC + "/evidence/{file}", recpage.evidence),
+        Route(_REC + "/{form}", recpage.submit, methods=["POST"]),
+        Route("/escalations", pages.escalations),
+        Route("/meetings", pages.meetings_page),
+        Route("/meetings/{committee}/{day}/paper.{fmt}", pages.paper),
+        Route("/audit", pages.audit_page),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def create_app(app: App) -> FastAPI:
+    """The ASGI application for one configured rectrack (its database, clock, settings)."""
+    web = Web(app)
+    api = FastAPI(
+        title="rectrack",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        routes=routes(),
+        exception_handlers={
+            HTTPException: on_http_error,
+            RectrackError: on_rectrack_error,
+            Refused: on_rectrack_error,
+            Exception: on_error,
+        },
+    )
+    api.state.web = web
+    api.add_middleware(Protect, secure=web.settings.secure)
+    return api

@@ -1,0 +1,52 @@
+"""Template filters: dates as people write them, states in words."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from workflow.mail.links import rec_path
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+STATE_LABEL = {
+    "raised": "Raised",
+    "responded": "Responded",
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "monitored": "Monitored",
+    "complete": "Complete",
+    "superseded": "Superseded",
+}
+_LONDON = ZoneInfo("Europe/London")
+
+
+def long_date(value: date | datetime | None) -> str:
+    """5 April 2004 (an instant: its date and time in London)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = value.astimezone(_LONDON)
+        return f"{local.day} {local:%B %Y, %H:%M}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def state_label(state: str | None) -> str:
+    return STATE_LABEL.get(state or "", state or "")
+
+
+def size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def install(env: Environment) -> None:
+    env.filters["long_date"] = long_date
+    env.filters["state"] = state_label
+    env.filters["rec_path"] = rec_path
+    env.filters["size"] = size

@@ -1,0 +1,235 @@
+"""A recommendation's page, and the forms on it: only the events the signed-in person may
+fire now are offered; a refusal shows the guard's words on the page, and a change someone
+else made since the page was loaded is shown, never overwritten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from config.logging import get_logger
+from states import DEGREES, EventNotAllowed, GuardRefused, NotPermitted
+from workflow.chasing.escalations import list_escalations
+from workflow.directory.people import list_people, names_of
+from workflow.errors import BadInput, Conflict, UnknownRecommendation
+from workflow.lifecycle import service as svc
+from workflow.lifecycle.evidence import EvidenceRefused, evidence_files, path_of, store_file
+from workflow.lifecycle.offers import offers
+from workflow.mail.links import rec_path
+from workflow.store.uow import UnitOfWork
+from workflow.web.auth import unsafe_request_ok, web_of
+from workflow.web.errors import forbidden, not_found, problem
+from workflow.web.forms import FORMS, GUARD_FIELD, FieldError, Submission
+from workflow.web.pages import reading, signed_in
+from workflow.web.render import page
+
+log = get_logger("rectrack.web")
+CHUNK = 1 << 16
+
+
+def _code(request: Request) -> str:
+    return f"{request.path_params['report']}/{request.path_params['ref']}"
+
+
+def _page_data(uow: UnitOfWork, code: str, email: str) -> dict[str, Any] | None:
+    """Everything the page shows, or None when `email` may not see it."""
+    offered = offers(uow, code, email)
+    if not offered.visible:
+        return None
+    view = svc.show_recommendation(uow, code)
+    files = evidence_files(uow, view.id)
+    emails = {view.owner, *(a.owner for a in view.actions), *(h.actor for h in view.history)}
+    with uow.read() as tx:
+        names = names_of(tx.conn, {e for e in emails if e})
+    people = [p for p in list_people(uow) if p.active] if offered.events else []
+    return {
+        "rec": view,
+        "offers": offered.events,
+        "pending_bodies": [b for b in offered.bodies if b not in {r.body for r in view.responses}],
+        "escalations": list_escalations(uow, rec=view.id),
+        "files": files,
+        "names": names,
+        "people": people,
+        "degrees": DEGREES,
+        "today": uow.clock.today(),
+    }
+
+
+async def _show(
+    request: Request,
+    code: str,
+    *,
+    status: int = 200,
+    error: dict[str, Any] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    me, instead = await signed_in(request)
+    if me is None:
+        return instead  # type: ignore[return-value]
+    try:
+        data = await reading(request, lambda uow: _page_data(uow, code, me.email))
+    except UnknownRecommendation:
+        return await not_found(request, f"There is no recommendation {code}.")
+    if data is None:
+        return await forbidden(
+            request, f"You may not see {code}: it is neither yours nor yours to oversee."
+        )
+    done = request.query_params.get("done")
+    return await page(
+        request,
+        "rec.html.j2",
+        title=f"{code}: {data['rec'].subject or 'recommendation'}",
+        status=status,
+        error=error,
+        values=values or {},
+        done=FORMS[done][2] if done in FORMS and error is None else None,
+        **data,
+    )
+
+
+async def rec_page(request: Request) -> Response:
+    return await _show(request, _code(request))
+
+
+async def _fields(request: Request, limit: int) -> tuple[dict[str, str], UploadFile | None]:
+    form = await request.form(max_files=1, max_fields=60, max_part_size=256 * 1024)
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    upload = form.get("evidence")
+    return fields, upload if isinstance(upload, UploadFile) and upload.filename else None
+
+
+def _chunks(upload: UploadFile) -> Any:
+    while True:
+        chunk = upload.file.read(CHUNK)
+        if not chunk:
+            return
+        yield chunk
+
+
+async def submit(request: Request) -> Response:
+    """A form posted from a recommendation's page."""
+    me, instead = await signed_in(request)
+    if me is None:
+        return instead  # type: ignore[return-value]
+    code, name = _code(request), request.path_params["form"]
+    if name not in FORMS:
+        return await not_found(request)
+    web = web_of(request)
+    limit = web.settings.max_upload_bytes
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > limit + 512 * 1024:
+        return await _refused(request, code, name, 413, "evidence", _too_big(limit), {})
+    try:
+        fields, upload = await _fields(request, limit)
+    except Exception:  # a malformed or oversized body: python-multipart's own errors
+        return await problem(request, 400, "That form could not be read", "Please try again.")
+    if not unsafe_request_ok(request, fields):
+        return await problem(
+            request,
+            403,
+            "This form has expired",
+            "The page was open too long, or came from somewhere else. Reload it and try again.",
+        )
+    event, handler, _ = FORMS[name]
+    try:
+        version = int(fields["version"]) if fields.get("version") else None
+        stored = None
+        if upload is not None and name == "update":
+            stored = await run_in_threadpool(
+                store_file, web.storage, _chunks(upload), upload.filename or "", limit
+            )
+        submission = Submission(fields, version, stored)
+        await reading(request, lambda uow: handler(uow, code, me.email, submission))
+    except FieldError as exc:
+        return await _refused(request, code, name, 400, exc.field, str(exc), fields)
+    except EvidenceRefused as exc:
+        return await _refused(request, code, name, 400, "evidence", str(exc), fields)
+    except GuardRefused as exc:
+        return await _refused(
+            request, code, name, 422, GUARD_FIELD.get(exc.guard), exc.problem.capitalize(), fields
+        )
+    except NotPermitted as exc:
+        return await _refused(
+            request, code, name, 403, None, f"You may not do this: {exc.why}.", fields
+        )
+    except EventNotAllowed as exc:
+        return await _refused(
+            request, code, name, 409, None, f"This cannot be done now: {exc}.", fields
+        )
+    except Conflict:
+        message = (
+            "Someone else changed this recommendation since you loaded the page, so nothing "
+            "was saved. The page now shows their change; check it, then try again."
+        )
+        return await _refused(request, code, name, 409, None, message, fields)
+    except UnknownRecommendation:
+        return await not_found(request, f"There is no recommendation {code}.")
+    except BadInput as exc:
+        return await _refused(request, code, name, 400, None, str(exc), fields)
+    log.info("form", rec=code, form=name, fired=event, person=me.email)
+    return RedirectResponse(f"{rec_path(code)}?done={name}", status_code=303)
+
+
+def _too_big(limit: int) -> str:
+    return f"The file must be smaller than {limit // (1024 * 1024)} MB"
+
+
+async def _refused(
+    request: Request,
+    code: str,
+    form: str,
+    status: int,
+    field: str | None,
+    message: str,
+    values: dict[str, str],
+) -> Response:
+    """The page again, with the refusal in its error summary, linked to the field."""
+    keep = {k: v for k, v in values.items() if k not in ("csrf_token", "version")}
+    error = {"form": form, "field": field, "message": message}
+    return await _show(request, code, status=status, error=error, values=keep)
+
+
+async def evidence(request: Request) -> Response:
+    """An evidence file, to whoever may see its recommendation, as an attachment."""
+    from starlette.responses import FileResponse
+
+    me, instead = await signed_in(request)
+    if me is None:
+        return instead  # type: ignore[return-value]
+    code = _code(request)
+    try:
+        number = int(request.path_params["file"])
+        data = await reading(request, lambda uow: _file(uow, code, me.email, number))
+    except (ValueError, UnknownRecommendation):
+        return await not_found(request)
+    if data is None:
+        return await forbidden(request, f"You may not see the evidence of {code}.")
+    if not data:
+        return await not_found(request)
+    sha, filename, media = data
+    path = path_of(web_of(request).storage, sha)
+    if not path.exists():
+        return await not_found(request, "The file is no longer in the evidence store.")
+    return FileResponse(
+        path,
+        media_type=media,
+        filename=filename,
+        content_disposition_type="attachment",
+        headers={"cache-control": "private, no-store", "x-content-type-options": "nosniff"},
+    )
+
+
+def _file(
+    uow: UnitOfWork, code: str, email: str, number: int
+) -> tuple[str, str, str] | tuple[()] | None:
+    if not offers(uow, code, email).visible:
+        return None
+    view = svc.show_recommendation(uow, code)
+    for f in evidence_files(uow, view.id):
+        if f.id == number:
+            return f.sha256, f.filename, f.media_type
+    return ()

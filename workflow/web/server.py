@@ -1,0 +1,57 @@
+"""Serving the web application with uvicorn: in this process, or in N worker processes
+that each build the application from the same settings (passed in the environment)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from config import load_settings
+from config.logging import configure_logging, get_logger
+from workflow.bootstrap import App
+from workflow.store.engine import check_initialised
+
+log = get_logger("rectrack.web")
+
+
+def from_environment() -> Any:
+    """The application of a worker process: settings from RECTRACK_* (see `serve`)."""
+    settings = load_settings()
+    configure_logging(settings.log_level or "INFO", at_once=True)
+    from workflow.web.app import create_app
+
+    return create_app(App(settings))
+
+
+def serve(app: App, host: str, port: int, workers: int, config_path: str | None) -> None:
+    """Run the server until it is stopped (SIGINT or SIGTERM)."""
+    import uvicorn
+
+    check_initialised(app.engine)
+    configure_logging(app.settings.log_level or "INFO", at_once=True)
+    log.info(
+        "serving",
+        url=f"http://{host}:{port}",
+        base_url=app.settings.web.base_url,
+        workers=workers,
+        now=app.settings.now,
+    )
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": None,
+        "access_log": False,  # one structured line per request comes from the application
+        "server_header": False,
+        "proxy_headers": False,
+    }
+    if workers == 1:
+        from workflow.web.app import create_app
+
+        uvicorn.run(create_app(app), **common)
+        return
+    os.environ["RECTRACK_DB"] = app.settings.db_url
+    if app.settings.now:
+        os.environ["RECTRACK_NOW"] = app.settings.now
+    if config_path:
+        os.environ["RECTRACK_CONFIG"] = os.path.abspath(config_path)
+    uvicorn.run("workflow.web.server:from_environment", factory=True, workers=workers, **common)
