@@ -120,7 +120,9 @@ def _serve(asgi: Any, port: int) -> tuple[Any, threading.Thread]:
 
 
 @pytest.fixture
-def site(tmp_path: Path, mailbox: tuple[Mailbox, int], request: pytest.FixtureRequest) -> Iterator[Site]:
+def site(
+    tmp_path: Path, mailbox: tuple[Mailbox, int], request: pytest.FixtureRequest
+) -> Iterator[Site]:
     """A fresh served application over the known world, with its own SMTP server."""
     from workflow.web.app import create_app
 

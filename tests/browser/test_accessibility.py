@@ -88,9 +88,7 @@ def test_a_page_with_its_error_summary(site: Site, page: Any) -> None:
     assert violations(page) == []
 
 
-def test_the_keyboard_reaches_the_content_first_and_focus_is_visible(
-    site: Site, page: Any
-) -> None:
+def test_the_keyboard_reaches_the_content_first_and_focus_is_visible(site: Site, page: Any) -> None:
     sign_in(page, site, OWNER)
     page.goto(site.url + R1_PAGE)
     page.keyboard.press("Tab")
