@@ -32,3 +32,7 @@ def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
     tracker = WordDocument(str(out / "tracker-da-bvpp-2001.docx"))
     assert len(tracker.tables[0].rows) == 14  # the header and R1-R13
     assert "What the owners and the Board received:" in done.stdout
+    # The web application, opened from the last reminder's link: signed in by the link alone.
+    web = done.stdout.split("## The web application", 1)[1]
+    assert "opened: HTTP 200 at http://127.0.0.1:" in web and "?t=" not in web.split("opened:")[1]
+    assert "signed in as: nobody" not in web and "forms offered: Send a progress update" in web

@@ -194,6 +194,8 @@ def main() -> int:
     rt("2002-01-07", "init")
     box, port = Mailbox(), free_port()
     box.start(port)
+    web_port = free_port()
+    base_url = f"http://127.0.0.1:{web_port}"
     print(f"(a local SMTP server listens on 127.0.0.1:{port} for the owners and the Board)")
     os.environ.update(
         {
@@ -201,6 +203,7 @@ def main() -> int:
             "RECTRACK_SMTP_PORT": str(port),
             "RECTRACK_SMTP_TLS": "none",
             "RECTRACK_MAIL_FROM": "ilau@mps.example.org",
+            "RECTRACK_BASE_URL": base_url,  # the links in every e-mail lead to the demo's server
         }
     )
     try:
@@ -208,6 +211,10 @@ def main() -> int:
             play(step)
         show_mail(box)
         documents()
+        say("The web application: an owner opens the link in their reminder")
+        from workflow.demo.web import open_in_browser
+
+        open_in_browser(DB, box, base_url, web_port)
     except DemoFailed as exc:
         print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1
