@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from states import ActionFacts, Answer, Case, PendingExtension
 from workflow.lifecycle.transition import Loaded
@@ -65,13 +66,13 @@ def subject_and_text(tx: Tx, rec_id: int) -> tuple[str | None, str]:
     return row.subject, row.text
 
 
-def sign_off_history(tx: Tx, rec: Loaded, case: Case) -> None:
-    """Who owned it since it was raised or last reopened (from the trail), and who recorded
-    it as completely met since then: none of them may sign it off."""
+def owners_since_reopen(conn: Connection, code: str) -> tuple[frozenset[str], datetime | None]:
+    """Who owned recommendation `code` since it was raised or last reopened (from the
+    trail), and the instant of that reopening (None: never reopened)."""
     a = audit_event.c
-    rows = tx.conn.execute(
+    rows = conn.execute(
         select(a.event, a.at, a.changes)
-        .where(a.rec == rec.code, a.event.in_(("raise", "reassign", "reopen")))
+        .where(a.rec == code, a.event.in_(("raise", "reassign", "reopen")))
         .order_by(a.id)
     )
     owner: str | None = None
@@ -85,9 +86,16 @@ def sign_off_history(tx: Tx, rec: Loaded, case: Case) -> None:
         owner = found[1] if isinstance(found, list) else found
         if owner:
             owners.add(owner)
+    return frozenset(owners), since
+
+
+def sign_off_history(tx: Tx, rec: Loaded, case: Case) -> None:
+    """Who owned it since it was raised or last reopened (from the trail), and who recorded
+    it as completely met since then: none of them may sign it off."""
+    owners, since = owners_since_reopen(tx.conn, rec.code)
     u = progress_update.c
     recorded = select(u.author_email).where(u.rec_id == rec.id, u.degree == "completely")
     if since is not None:
         recorded = recorded.where(u.at > since)
-    case.past_owners = frozenset(owners)
+    case.past_owners = owners
     case.completed_by = frozenset(tx.conn.execute(recorded).scalars())

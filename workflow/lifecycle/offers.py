@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from states import Case, NotPermitted, authorise, offered
+from states import ActionFacts, Case, NotPermitted, PendingExtension, authorise, offered
+from workflow.directory.people import Person
 from workflow.lifecycle import facts
+from workflow.lifecycle.facts import owners_since_reopen
 from workflow.lifecycle.ids import normal_code
 from workflow.lifecycle.transition import load
+from workflow.lifecycle.views import RecView
 from workflow.store.uow import UnitOfWork
 
 
@@ -47,3 +50,44 @@ def offers(uow: UnitOfWork, code: str, actor: str) -> Offers:
     except NotPermitted:
         return Offers(False, {}, rec.version, rec.bodies)
     return Offers(True, offered(case, rec.actor, today), rec.version, rec.bodies)
+
+
+def offers_for(uow: UnitOfWork, view: RecView, who: Person) -> Offers:
+    """What `who` may do with the recommendation `view` shows, judged on what the view
+    already holds (one query more, for those who may sign off: who owned it since it was
+    raised or reopened)."""
+    rule = uow.rules.for_recommendation(view.kind, view.statutory)
+    case = Case(
+        state=view.state,
+        owner=view.owner,
+        degree=view.degree,
+        responding_bodies=view.bodies,
+        target=view.target,
+        complete_from_in_progress=rule.complete_from_in_progress,
+        actions=tuple(
+            ActionFacts(a.number, a.owner, a.target, a.done, a.dropped_reason) for a in view.actions
+        ),
+        pending_extension=next(
+            (
+                PendingExtension(x.asked_by, x.to, x.reason)
+                for x in view.extensions
+                if x.status == "pending"
+            ),
+            None,
+        ),
+    )
+    if {"ilau", "board"} & set(who.roles):
+        with uow.read() as tx:
+            owners, since = owners_since_reopen(tx.conn, view.id)
+        case.past_owners = owners
+        case.completed_by = frozenset(
+            u.by
+            for u in view.updates
+            if u.degree == "completely" and (since is None or u.at > since)
+        )
+    actor = who.actor
+    try:
+        authorise("view", case, actor)
+    except NotPermitted:
+        return Offers(False, {}, view.version, view.bodies)
+    return Offers(True, offered(case, actor, uow.clock.today()), view.version, view.bodies)

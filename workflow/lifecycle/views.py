@@ -17,7 +17,7 @@ from workflow.audit.query import AuditQuery, find_events
 from workflow.directory.people import normalise_email
 from workflow.errors import BadInput, UnknownRecommendation
 from workflow.lifecycle.ids import normal_code
-from workflow.plain import json_name
+from workflow.plain import INTERNAL, json_name
 from workflow.store.tables import (
     action,
     extension,
@@ -32,6 +32,8 @@ from workflow.store.uow import UnitOfWork
 
 _r = recommendation.c
 _owner = person.alias("owner")
+_action_owner = person.alias("action_owner")
+_target, _source = recommendation.alias("target"), recommendation.alias("source")
 _INVERSE = {"repeats": "repeated_by", "superseded_by": "supersedes", "related": "related"}
 
 
@@ -133,6 +135,10 @@ class RecView(RecSummary):
     extensions: tuple[ExtensionView, ...]
     links: tuple[LinkView, ...]
     history: tuple[HistoryEntry, ...]
+    kind: str = field(metadata=INTERNAL)
+    """Its report's kind, which (with the statutory flag) chooses its deadline rules."""
+    bodies: tuple[str, ...] = field(metadata=INTERNAL)
+    """The bodies that must respond to its report."""
 
 
 def _summary_select() -> Select[Any]:
@@ -155,6 +161,12 @@ def _summary_select() -> Select[Any]:
             _r.update_due,
             _r.target_date,
             _r.original_target_date,
+            _r.signed_off_by,
+            _r.signed_off_at,
+            _r.completion_evidence,
+            _r.closure_note,
+            report.c.kind.label("report_kind"),
+            report.c.responding_bodies,
         )
         .join(report, report.c.id == _r.report_id)
         .outerjoin(_owner, _owner.c.id == _r.owner_id)
@@ -209,12 +221,7 @@ def list_recommendations(
         return [RecSummary(**_summary_fields(row, tx.today)) for row in tx.conn.execute(stmt)]
 
 
-def _sign_off(conn: Connection, rec_id: int) -> tuple[SignOff | None, str | None]:
-    extra = conn.execute(
-        select(_r.signed_off_by, _r.signed_off_at, _r.completion_evidence, _r.closure_note).where(
-            _r.id == rec_id
-        )
-    ).one()
+def _sign_off(extra: Any) -> tuple[SignOff | None, str | None]:
     signed = (
         SignOff(extra.signed_off_by, extra.signed_off_at, extra.completion_evidence)
         if extra.signed_off_by
@@ -224,7 +231,7 @@ def _sign_off(conn: Connection, rec_id: int) -> tuple[SignOff | None, str | None
 
 
 def _actions(conn: Connection, rec_id: int) -> tuple[ActionView, ...]:
-    owner = person.alias("action_owner")
+    owner = _action_owner
     a = action.c
     rows = conn.execute(
         select(a.number, a.text, owner.c.email, a.target_date, a.done_at, a.dropped_reason)
@@ -277,7 +284,7 @@ def _extensions(conn: Connection, rec_id: int) -> tuple[ExtensionView, ...]:
 
 def _links(conn: Connection, rec_id: int) -> tuple[LinkView, ...]:
     """Links from the recommendation, then links to it (named from its side)."""
-    target, source = recommendation.alias("target"), recommendation.alias("source")
+    target, source = _target, _source
     outward = conn.execute(
         select(rec_link.c.kind, target.c.code, report.c.key, rec_link.c.note)
         .outerjoin(target, target.c.id == rec_link.c.target_rec_id)
@@ -311,7 +318,7 @@ def show_recommendation(uow: UnitOfWork, code: str) -> RecView:
         row = conn.execute(_summary_select().where(_r.code == code)).first()
         if row is None:
             raise UnknownRecommendation(code)
-        signed_off, closure_note = _sign_off(conn, row.id)
+        signed_off, closure_note = _sign_off(row)
         return RecView(
             **_summary_fields(row, tx.today),
             signed_off=signed_off,
@@ -322,4 +329,6 @@ def show_recommendation(uow: UnitOfWork, code: str) -> RecView:
             extensions=_extensions(conn, row.id),
             links=_links(conn, row.id),
             history=_history(conn, code),
+            kind=row.report_kind,
+            bodies=tuple(row.responding_bodies),
         )

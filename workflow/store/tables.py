@@ -118,6 +118,7 @@ action = Table(
     Column("dropped_reason", UserText()),
     UniqueConstraint("rec_id", "number"),
     Index(None, "target_date"),
+    Index(None, "owner_id"),  # a person's own actions, on their home page
 )
 
 progress_update = Table(

@@ -90,6 +90,7 @@ class UnitOfWork:
         self.journal = journal
         self.links = links
         self._conn: Connection | None = None
+        self._reading: Tx | None = None
 
     def __enter__(self) -> UnitOfWork:
         self._conn = self.engine.connect()
@@ -122,6 +123,8 @@ class UnitOfWork:
     @contextmanager
     def write(self) -> Iterator[Tx]:
         """A write transaction: committed when the block ends, rolled back if it raises."""
+        if self._reading is not None:
+            raise RuntimeError("a write transaction cannot begin inside a read")
         conn = self.conn
         with _our_errors(), conn.begin():
             tx = self._tx(conn)
@@ -130,11 +133,20 @@ class UnitOfWork:
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
-        """A read-only transaction (on SQLite it does not take the write lock)."""
+        """A read-only transaction (on SQLite it does not take the write lock). Inside another
+        `read()`, the same transaction: a page read by several service calls sees one
+        snapshot, and pays for one BEGIN."""
+        if self._reading is not None:
+            yield self._reading
+            return
         conn = self.conn
         begin_read_only(conn)
         with _our_errors(), conn.begin() as trans:
-            yield self._tx(conn)
+            self._reading = self._tx(conn)
+            try:
+                yield self._reading
+            finally:
+                self._reading = None
             trans.rollback()
 
     def __repr__(self) -> str:

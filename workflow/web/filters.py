@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from workflow.mail.compose import REASON_LABEL
 from workflow.mail.links import rec_path
 
 if TYPE_CHECKING:
@@ -50,3 +51,4 @@ def install(env: Environment) -> None:
     env.filters["state"] = state_label
     env.filters["rec_path"] = rec_path
     env.filters["size"] = size
+    env.filters["reason"] = lambda r: REASON_LABEL.get(r, r.replace("_", " ").capitalize())

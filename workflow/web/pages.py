@@ -36,6 +36,17 @@ async def reading(request: Request, work: Callable[[UnitOfWork], T]) -> T:
     web = web_of(request)
 
     def run() -> T:
+        with web.app.uow(check=False) as uow, uow.read():  # one snapshot for the page
+            return work(uow)
+
+    return await run_in_threadpool(run)
+
+
+async def acting(request: Request, work: Callable[[UnitOfWork], T]) -> T:
+    """Run `work`, which writes, on a unit of work of its own, off the event loop."""
+    web = web_of(request)
+
+    def run() -> T:
         with web.app.uow(check=False) as uow:
             return work(uow)
 

@@ -14,17 +14,17 @@ from starlette.responses import RedirectResponse, Response
 from config.logging import get_logger
 from states import DEGREES, EventNotAllowed, GuardRefused, NotPermitted
 from workflow.chasing.escalations import list_escalations
-from workflow.directory.people import list_people, names_of
+from workflow.directory.people import Person, list_people, names_of
 from workflow.errors import BadInput, Conflict, UnknownRecommendation
 from workflow.lifecycle import service as svc
 from workflow.lifecycle.evidence import EvidenceRefused, evidence_files, path_of, store_file
-from workflow.lifecycle.offers import offers
+from workflow.lifecycle.offers import offers_for
 from workflow.mail.links import rec_path
 from workflow.store.uow import UnitOfWork
 from workflow.web.auth import unsafe_request_ok, web_of
 from workflow.web.errors import forbidden, not_found, problem
 from workflow.web.forms import FORMS, GUARD_FIELD, FieldError, Submission
-from workflow.web.pages import reading, signed_in
+from workflow.web.pages import acting, reading, signed_in
 from workflow.web.render import page
 
 log = get_logger("rectrack.web")
@@ -35,17 +35,18 @@ def _code(request: Request) -> str:
     return f"{request.path_params['report']}/{request.path_params['ref']}"
 
 
-def _page_data(uow: UnitOfWork, code: str, email: str) -> dict[str, Any] | None:
-    """Everything the page shows, or None when `email` may not see it."""
-    offered = offers(uow, code, email)
+def _page_data(uow: UnitOfWork, code: str, who: Person) -> dict[str, Any] | None:
+    """Everything the page shows, or None when `who` may not see it."""
+    view = svc.show_recommendation(uow, code)
+    offered = offers_for(uow, view, who)
     if not offered.visible:
         return None
-    view = svc.show_recommendation(uow, code)
     files = evidence_files(uow, view.id)
     emails = {view.owner, *(a.owner for a in view.actions), *(h.actor for h in view.history)}
     with uow.read() as tx:
         names = names_of(tx.conn, {e for e in emails if e})
-    people = [p for p in list_people(uow) if p.active] if offered.events else []
+    chooses = {"plan", "reassign"} & set(offered.events)  # the forms that list people
+    people = [p for p in list_people(uow) if p.active] if chooses else []
     return {
         "rec": view,
         "offers": offered.events,
@@ -71,7 +72,7 @@ async def _show(
     if me is None:
         return instead  # type: ignore[return-value]
     try:
-        data = await reading(request, lambda uow: _page_data(uow, code, me.email))
+        data = await reading(request, lambda uow: _page_data(uow, code, me))
     except UnknownRecommendation:
         return await not_found(request, f"There is no recommendation {code}.")
     if data is None:
@@ -87,6 +88,7 @@ async def _show(
         error=error,
         values=values or {},
         done=FORMS[done][2] if done in FORMS and error is None else None,
+        max_upload_mb=web_of(request).settings.max_upload_bytes // (1024 * 1024),
         **data,
     )
 
@@ -134,44 +136,64 @@ async def submit(request: Request) -> Response:
             "This form has expired",
             "The page was open too long, or came from somewhere else. Reload it and try again.",
         )
-    event, handler, _ = FORMS[name]
+    refusal = await _fire(request, code, name, fields, upload, me)
+    if refusal is not None:
+        return refusal
+    log.info("form", rec=code, form=name, fired=FORMS[name][0], person=me.email)
+    return RedirectResponse(f"{rec_path(code)}?done={name}", status_code=303)
+
+
+CONFLICT = (
+    "Someone else changed this recommendation since you loaded the page, so nothing was "
+    "saved. The page now shows their change; check it, then try again."
+)
+
+
+async def _fire(
+    request: Request,
+    code: str,
+    name: str,
+    fields: dict[str, str],
+    upload: UploadFile | None,
+    me: Person,
+) -> Response | None:
+    """Do what the form asks; None when it was done, else the page saying why not."""
+    web = web_of(request)
+    handler = FORMS[name][1]
+
+    async def again(status: int, field: str | None, message: str) -> Response:
+        return await _refused(request, code, name, status, field, message, fields)
+
     try:
         version = int(fields["version"]) if fields.get("version") else None
         stored = None
         if upload is not None and name == "update":
             stored = await run_in_threadpool(
-                store_file, web.storage, _chunks(upload), upload.filename or "", limit
+                store_file,
+                web.storage,
+                _chunks(upload),
+                upload.filename or "",
+                web.settings.max_upload_bytes,
             )
         submission = Submission(fields, version, stored)
-        await reading(request, lambda uow: handler(uow, code, me.email, submission))
+        await acting(request, lambda uow: handler(uow, code, me.email, submission))
     except FieldError as exc:
-        return await _refused(request, code, name, 400, exc.field, str(exc), fields)
+        return await again(400, exc.field, str(exc))
     except EvidenceRefused as exc:
-        return await _refused(request, code, name, 400, "evidence", str(exc), fields)
+        return await again(400, "evidence", str(exc))
     except GuardRefused as exc:
-        return await _refused(
-            request, code, name, 422, GUARD_FIELD.get(exc.guard), exc.problem.capitalize(), fields
-        )
+        return await again(422, GUARD_FIELD.get(exc.guard), exc.problem.capitalize())
     except NotPermitted as exc:
-        return await _refused(
-            request, code, name, 403, None, f"You may not do this: {exc.why}.", fields
-        )
+        return await again(403, None, f"You may not do this: {exc.why}.")
     except EventNotAllowed as exc:
-        return await _refused(
-            request, code, name, 409, None, f"This cannot be done now: {exc}.", fields
-        )
+        return await again(409, None, f"This cannot be done now: {exc}.")
     except Conflict:
-        message = (
-            "Someone else changed this recommendation since you loaded the page, so nothing "
-            "was saved. The page now shows their change; check it, then try again."
-        )
-        return await _refused(request, code, name, 409, None, message, fields)
+        return await again(409, None, CONFLICT)
     except UnknownRecommendation:
         return await not_found(request, f"There is no recommendation {code}.")
     except BadInput as exc:
-        return await _refused(request, code, name, 400, None, str(exc), fields)
-    log.info("form", rec=code, form=name, fired=event, person=me.email)
-    return RedirectResponse(f"{rec_path(code)}?done={name}", status_code=303)
+        return await again(400, None, str(exc))
+    return None
 
 
 def _too_big(limit: int) -> str:
@@ -203,7 +225,7 @@ async def evidence(request: Request) -> Response:
     code = _code(request)
     try:
         number = int(request.path_params["file"])
-        data = await reading(request, lambda uow: _file(uow, code, me.email, number))
+        data = await reading(request, lambda uow: _file(uow, code, me, number))
     except (ValueError, UnknownRecommendation):
         return await not_found(request)
     if data is None:
@@ -224,11 +246,11 @@ async def evidence(request: Request) -> Response:
 
 
 def _file(
-    uow: UnitOfWork, code: str, email: str, number: int
+    uow: UnitOfWork, code: str, who: Person, number: int
 ) -> tuple[str, str, str] | tuple[()] | None:
-    if not offers(uow, code, email).visible:
-        return None
     view = svc.show_recommendation(uow, code)
+    if not offers_for(uow, view, who).visible:
+        return None
     for f in evidence_files(uow, view.id):
         if f.id == number:
             return f.sha256, f.filename, f.media_type
