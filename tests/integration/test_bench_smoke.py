@@ -82,3 +82,19 @@ def test_bench_startup_prints_the_ratio(
     out = run_bench("bench_startup.py", ["--runs", "1"], capsys, monkeypatch)
     assert "rectrack rec show:" in out
     assert float(out.split("ratio startup/import-sqlalchemy:")[1].split()[0]) > 0
+
+
+def test_bench_web_prints_each_page_type_and_the_ratio(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = run_bench(
+        "bench_web.py",
+        ["--recs", "1000", "--clients", "3", "--seconds", "2", "--think", "0.1", "--workers", "1"],
+        capsys,
+        monkeypatch,
+    )
+    for kind in ("home page", "recommendation page", "static file"):
+        line = next(line for line in out.splitlines() if line.startswith(kind))
+        assert int(line.split()[len(kind.split())]) > 0  # requests were made and timed
+    assert "p99 < 100 ms" in out and "requests per second:" in out
+    assert float(out.split("ratio rec-page/static:")[1].split()[0]) > 0

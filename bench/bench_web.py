@@ -1,0 +1,281 @@
+"""The web application under load: signed-in clients reading their home page and their
+recommendations' pages, and posting progress updates, against `rectrack serve`.
+
+The database holds `--recs` open recommendations (the sweep bench's data: 1,000 owners);
+`--clients` owners are signed in (a session each) and each, in a loop, opens their home
+page, one of their recommendations, sometimes posts an update from it, and fetches the
+style sheet, pausing `--think` seconds (on average) between requests as a person reading
+does. Every request is timed from the client, on loopback; a warm-up round is not counted.
+Prints p50 and p99 per page type, requests per second, and `ratio rec-page/static`: the p50
+of a recommendation's page over the p50 of the static style sheet, served by the same
+server in the same run.
+
+    .venv/bin/python bench/bench_web.py [--recs 100000] [--pg URL] [--clients 50]
+        [--seconds 30] [--think 1.0] [--workers 2]
+
+Goals (100k recommendations on PostgreSQL, 50 clients): p99 under 100 ms for a
+recommendation's page and a home page; ratio rec-page/static at most 5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_sweep import NOW, fill_postgresql, fill_sqlite
+
+from config import load_settings
+from notifications.sink import free_port
+from workflow.bootstrap import App
+from workflow.directory.people import find_person
+from workflow.directory.sessions import _open
+from workflow.store.engine import make_engine, migrate
+
+CSRF = re.compile(r'action="(/recs/[^"]+)/update"[^>]*>.*?name="csrf_token" value="([^"]+)".*?'
+                  r'name="version" value="(\d+)"', re.S)  # fmt: skip
+REC_LINK = re.compile(r'href="(/recs/[^"/]+/[^"/]+)"')
+GOAL_MS = 100.0
+
+
+def database(pg: str | None, recs: int) -> tuple[str, Any]:
+    """A filled database: its URL, and how to drop it afterwards."""
+    if pg is None:
+        folder = Path(tempfile.mkdtemp(prefix="bench-web-"))
+        url = f"sqlite:///{folder / 'web.db'}"
+        engine = make_engine(url)
+        migrate(engine)
+        fill_sqlite(engine, recs, max(1, recs // 100))
+        engine.dispose()
+        return url, lambda: [p.unlink() for p in folder.iterdir()]
+    schema = f"bench_web_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(pg).update_query_dict({"options": f"-csearch_path={schema}"})
+    scoped = url.render_as_string(hide_password=False)
+    engine = make_engine(scoped)
+    migrate(engine)
+    fill_postgresql(engine, recs, max(1, recs // 100))
+    engine.dispose()
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+    return scoped, drop
+
+
+def sessions(url: str, clients: int) -> list[str]:
+    """A signed-in session for each of the first `clients` owners."""
+    app = App(load_settings(db=url, now=NOW.isoformat(), env={}))
+    tokens = []
+    with app.uow() as uow, uow.write() as tx:
+        for n in range(1, clients + 1):
+            who = find_person(tx.conn, f"owner{n}@example.org")
+            if who is None:
+                raise SystemExit(f"the data has fewer than {clients} owners")
+            tokens.append(_open(tx, who, "sign-in", 24).token)
+    app.close()
+    return tokens
+
+
+def serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "workflow.cli", "--db", url, "--now", NOW.isoformat()]
+    command += ["serve", "--port", str(port), "--workers", str(workers)]
+    checkout = str(Path(__file__).resolve().parents[1])  # this checkout's rectrack
+    env = os.environ | {
+        "RECTRACK_BASE_URL": f"http://127.0.0.1:{port}",
+        "PYTHONPATH": os.pathsep.join(filter(None, [checkout, os.environ.get("PYTHONPATH")])),
+    }
+    return subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+
+
+async def wait_up(host: str, port: int) -> None:
+    for _ in range(300):
+        try:
+            _, writer = await asyncio.open_connection(host, port)
+            writer.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+class Browser:
+    """A minimal HTTP/1.1 client on one kept-alive connection: the load generator shares
+    the machine's two cores with the server and the database, so it must cost little."""
+
+    def __init__(self, host: str, port: int, cookie: str) -> None:
+        self.host, self.port, self.cookie = host, port, cookie
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        body = urlencode(form).encode() if form is not None else b""
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Cookie: rectrack_session={self.cookie}\r\nOrigin: http://{self.host}:{self.port}\r\n"
+        )
+        if form is not None:
+            head += "Content-Type: application/x-www-form-urlencoded\r\n"
+            head += f"Content-Length: {len(body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        if self.reader is None:
+            raise RuntimeError("not connected")
+        status = int((await self.reader.readline()).split()[1])
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        return status, (await self.reader.readexactly(length)).decode()
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+class Client:
+    """One signed-in person: their browser, their recommendations, their pace."""
+
+    def __init__(
+        self, host: str, port: int, token: str, think: float, times: dict[str, list[float]]
+    ):
+        self.http = Browser(host, port, token)
+        self.think, self.times, self.recs = think, times, []
+        self.rng = random.Random(token)
+
+    async def timed(
+        self, kind: str, method: str, path: str, form: dict[str, str] | None = None
+    ) -> str:
+        began = time.perf_counter()
+        status, text = await self.http.request(method, path, form)
+        spent = time.perf_counter() - began
+        if status >= 400:
+            raise SystemExit(f"{method} {path}: HTTP {status}")
+        self.times[kind].append(spent)
+        return text
+
+    async def pause(self) -> None:
+        if self.think:
+            await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think)
+
+    async def round(self) -> None:
+        home = await self.timed("home page", "GET", "/")
+        self.recs = self.recs or REC_LINK.findall(home) or ["/recs"]
+        await self.pause()
+        page = await self.timed("recommendation page", "GET", self.rng.choice(self.recs))
+        await self.pause()
+        form = CSRF.search(page)
+        if form and self.rng.random() < 0.3:
+            path, csrf, version = form.groups()
+            data = {"csrf_token": csrf, "version": version, "note": "Progress as planned"}
+            data |= {"degree": "partially", "degree_was": "none"}
+            await self.timed("post an update", "POST", f"{path}/update", data)
+            await self.pause()
+        await self.timed("static file", "GET", "/static/rectrack.css")
+        await self.pause()
+
+
+async def load(port: int, tokens: list[str], seconds: float, think: float) -> dict[str, Any]:
+    host = "127.0.0.1"
+    await wait_up(host, port)
+    warm: dict[str, list[float]] = defaultdict(list)
+    clients = [Client(host, port, t, think, warm) for t in tokens]
+    await asyncio.gather(*(c.round() for c in clients))  # warm-up: not counted
+    times: dict[str, list[float]] = defaultdict(list)
+    for c in clients:
+        c.times = times
+    stop = time.perf_counter() + seconds
+
+    async def loop(c: Client) -> None:
+        while time.perf_counter() < stop:
+            await c.round()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(loop(c) for c in clients))
+    spent = time.perf_counter() - began
+    for c in clients:
+        await c.http.close()
+    return {"times": times, "seconds": spent}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+
+def report(found: dict[str, Any], backend: str, recs: int, args: Any) -> None:
+    times, seconds = found["times"], found["seconds"]
+    total = sum(len(v) for v in times.values())
+    print(
+        f"web on {backend}: {recs:,} recommendations, {args.clients} signed-in clients, "
+        f"{args.workers} worker(s), think {args.think} s, {seconds:.0f} s measured"
+    )
+    print(f"{'page':<22} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8}  goal")
+    for kind in ("home page", "recommendation page", "post an update", "static file"):
+        got = times.get(kind, [])
+        if not got:
+            continue
+        p99 = pct(got, 0.99)
+        goal = ""
+        if kind in ("home page", "recommendation page"):
+            goal = f"p99 < {GOAL_MS:.0f} ms: {'met' if p99 < GOAL_MS else 'NOT met'}"
+        print(f"{kind:<22} {len(got):>8} {pct(got, 0.5):>8.1f} {p99:>8.1f}  {goal}")
+    print(f"requests per second: {total / seconds:.1f}")
+    ratio = statistics.median(times["recommendation page"]) / statistics.median(
+        times["static file"]
+    )
+    print(f"ratio rec-page/static: {ratio:.2f} (goal <= 5)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--recs", type=int, default=100_000)
+    parser.add_argument("--pg", metavar="URL", help="PostgreSQL (default: a SQLite file)")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    url, drop = database(args.pg, args.recs)
+    port = free_port()
+    server = None
+    try:
+        tokens = sessions(url, args.clients)
+        server = serve(url, port, args.workers)
+        found = asyncio.run(load(port, tokens, args.seconds, args.think))
+        report(found, "postgresql" if args.pg else "sqlite", args.recs, args)
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
