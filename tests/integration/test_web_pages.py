@@ -270,3 +270,74 @@ def test_uploads_over_the_limit_or_of_other_types_are_refused_and_nothing_kept(
         assert conn.execute(select(func.count()).select_from(evidence_file)).scalar_one() == 0
     stored = [f for _, _, files in os.walk(app.settings.web.storage_path) for f in files]
     assert stored == []
+
+
+def test_a_secretary_sees_the_agenda_items_and_downloads_the_paper(web: Any) -> None:
+    from workflow.directory.committees import add_committee, add_meeting
+    from workflow.reporting.agenda import generate_agenda
+
+    app, client = web
+    _secretary(app)
+    meeting = clock_of(app).today() + timedelta(days=10)
+    with app.uow() as uow:
+        add_committee(uow, "PPRC", cadence="monthly", secretary=SECRETARY, actor=ILAU)
+        add_meeting(uow, "PPRC", meeting, actor=ILAU)
+        agenda = generate_agenda(uow, "PPRC", day=meeting)
+    sign_in(client, app, SECRETARY)
+    page = client.get("/meetings")
+    assert page.status_code == 200 and "(you are its secretary)" in page.text
+    assert agenda.items and all(item.title in page.text for item in agenda.items)
+    stem = f"/meetings/PPRC/{meeting.isoformat()}/paper"
+    docx = client.get(f"{stem}.docx")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert docx.headers["content-disposition"] == f'attachment; filename="PPRC-{meeting}.docx"'
+    markdown = client.get(f"{stem}.md")
+    assert markdown.text.startswith("# ") and "PPRC" in markdown.text
+    assert client.get(f"/meetings/PPRC/{meeting + timedelta(days=1)}/paper.md").status_code == 400
+    sign_in(client, app, OWNER)
+    assert client.get(f"{stem}.docx").status_code == 403
+
+
+ALL_FORMS = {
+    "update": {"note": "n", "degree": "none", "degree_was": "none"},
+    "respond": {"body": "MPS", "response": "r"},
+    "plan": {"text_1": "t", "owner_1": OWNER, "target_1": "2004-06-01"},
+    "start": {},
+    "monitor": {},
+    "action-done": {"number": "1"},
+    "action-drop": {"number": "1", "reason": "r"},
+    "extend": {"to": "2004-03-01", "reason": "r"},
+    "approve-extension": {},
+    "reject-extension": {"reason": "r"},
+    "escalate": {"reason": "r"},
+    "reassign": {"owner": OTHER},
+    "supersede": {"rationale": "r"},
+    "reopen": {"reason": "r"},
+    "complete": {"evidence": "e"},
+}
+
+
+@pytest.mark.parametrize("who", sorted(WORKING))
+def test_a_form_not_offered_is_refused_and_changes_nothing(web: Any, who: str) -> None:
+    """Every form posted by every role: those not offered are refused (403 by the table, 409
+    where the state does not allow the event, 422 by a guard on the case) and leave the
+    trail as it was."""
+    app, client = web
+    _secretary(app)
+    with app.uow() as uow:
+        to_in_progress(uow, clock_of(app), R1)
+    sign_in(client, app, who)
+    page = client.get(PAGE).text
+    with app.uow() as uow:
+        version = str(svc.show_recommendation(uow, R1).version)
+    for form, fields in ALL_FORMS.items():
+        if form in WORKING[who]:
+            continue
+        with app.engine.connect() as conn:
+            before = conn.execute(select(func.count()).select_from(audit_event)).scalar_one()
+        data = {"csrf_token": csrf_of(page), "version": version, **fields}
+        answer = client.post(f"{PAGE}/{form}", data=data)
+        assert answer.status_code in (403, 409, 422), (who, form, answer.status_code)
+        with app.engine.connect() as conn:
+            after = conn.execute(select(func.count()).select_from(audit_event)).scalar_one()
+        assert after == before, (who, form)

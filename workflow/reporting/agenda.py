@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from workflow.audit.trail import canonical
 from workflow.directory.committees import (
@@ -211,3 +211,29 @@ def generate_due_agendas(
                 if tx.today <= d <= horizon and d not in generated
             ]
     return [generate_agenda(uow, name, day=d, timezone=timezone, actor=actor) for name, d in due]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """An agenda item as generated and kept with its meeting."""
+
+    position: int
+    kind: str
+    title: str
+    recs: tuple[str, ...]
+
+
+def stored_items(conn: Connection, com: Committee, day: date) -> list[StoredItem] | None:
+    """The items kept with a meeting's agenda; None if its agenda was never generated."""
+    m, i = meeting.c, agenda_item.c
+    generated = conn.execute(
+        select(m.id, m.agenda_generated_at).where(m.committee_id == com.id, m.date == day)
+    ).first()
+    if generated is None or generated.agenda_generated_at is None:
+        return None
+    rows = conn.execute(
+        select(i.position, i.kind, i.title, i.recs)
+        .where(i.meeting_id == generated.id)
+        .order_by(i.position)
+    )
+    return [StoredItem(p, k, t, tuple(r.split())) for p, k, t, r in rows]

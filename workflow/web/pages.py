@@ -22,6 +22,7 @@ from workflow.directory.reports import list_reports
 from workflow.errors import BadInput
 from workflow.lifecycle import service as svc
 from workflow.lifecycle import worklists
+from workflow.reporting.agenda import stored_items
 from workflow.store.uow import UnitOfWork
 from workflow.web.auth import current_person, follow_mail_link, sign_in_page, web_of
 from workflow.web.errors import forbidden
@@ -169,7 +170,11 @@ def _meetings(uow: UnitOfWork, me: Person) -> list[dict[str, Any]]:
             upcoming = [d for d in days if d >= today][:3]
             past = [d for d in days if d < today][-3:]
             shown.append(
-                {"committee": com, "mine": com.secretary == me.email, "days": past + upcoming}
+                {
+                    "committee": com,
+                    "mine": com.secretary == me.email,
+                    "days": [(d, stored_items(tx.conn, com, d)) for d in past + upcoming],
+                }
             )
     return sorted(shown, key=lambda c: (not c["mine"], c["committee"].name))
 
