@@ -181,3 +181,20 @@ def test_a_post_without_its_token_or_from_elsewhere_changes_nothing(web: Any) ->
     ok = client.post(f"{R1_PAGE}/escalate", data={**form, "csrf_token": token})
     assert ok.status_code == 200 and "It has been escalated" in ok.text
     assert len(mails(app, "escalation")) == 1
+
+
+def test_an_unexpected_failure_is_a_page_in_words_never_a_traceback(
+    web: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, client = web
+    sign_in(client, app, OWNER)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database caught fire")
+
+    monkeypatch.setattr("workflow.lifecycle.service.show_recommendation", broken)
+    answer = client.get(R1_PAGE)
+    assert answer.status_code == 500 and "Something went wrong" in answer.text
+    assert answer.headers["x-request-id"] in answer.text  # the reference to quote
+    assert "Traceback" not in answer.text and "caught fire" not in answer.text
+    assert client.get("/no/such/page").status_code == 404

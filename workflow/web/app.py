@@ -41,8 +41,9 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-def create_app(app: App) -> FastAPI:
-    """The ASGI application for one configured rectrack (its database, clock, settings)."""
+def create_app(app: App) -> Protect:
+    """The ASGI application for one configured rectrack (its database, clock, settings):
+    the FastAPI application inside the protection every response gets, error pages too."""
     web = Web(app)
     api = FastAPI(
         title="rectrack",
@@ -58,5 +59,4 @@ def create_app(app: App) -> FastAPI:
         },
     )
     api.state.web = web
-    api.add_middleware(Protect, secure=web.settings.secure)
-    return api
+    return Protect(api, secure=web.settings.secure)
