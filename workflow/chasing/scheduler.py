@@ -51,8 +51,9 @@ def run_once(job: Job) -> bool:
     structlog.contextvars.bind_contextvars(job=job.name, run=uuid.uuid4().hex[:8])
     try:
         log.info("job finished", **job.work())
-    except Exception:  # a failed run must not stop the scheduler
-        log.exception("job failed")
+    except Exception as exc:  # a failed run must not stop the scheduler
+        # The reason in the line itself, beside the traceback, for whoever greps the log.
+        log.exception("job failed", error=f"{type(exc).__name__}: {exc}")
         return False
     return True
 

@@ -31,6 +31,7 @@ def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT, **kwargs: Any) -> 
         path = parsed.database
         read_only = bool(path) and path != ":memory:" and _write_protected(Path(path or ""))
         if read_only:
+            _refuse_unchecked_wal(Path(path or ""))
             # immutable: nothing may change it, so SQLite needs no lock, -wal or -shm file.
             parsed = parsed.set(database=f"file:{path}?mode=ro&immutable=1").update_query_dict(
                 {"uri": "true"}
@@ -45,6 +46,26 @@ def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT, **kwargs: Any) -> 
 
 def _write_protected(path: Path) -> bool:
     return path.exists() and not os.access(path, os.W_OK)
+
+
+WAL_HEADER_BYTES = 32
+"""A WAL file no longer than its header holds no change."""
+
+
+def _refuse_unchecked_wal(path: Path) -> None:
+    """Refuse a write-protected file beside a -wal file that holds changes: opened immutable,
+    SQLite ignores the WAL and would read the file as it was before them, without a word."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        held = wal.stat().st_size > WAL_HEADER_BYTES
+    except FileNotFoundError:
+        return
+    if held:
+        raise BadInput(
+            f"the database file {path} is write-protected and {wal} holds changes not yet "
+            f"in it: the WAL file must be checkpointed first (with write access, run "
+            f"sqlite3 {path} 'PRAGMA wal_checkpoint(TRUNCATE)'), or it would be read stale"
+        )
 
 
 def _sqlite_pragmas(busy_timeout: float, read_only: bool) -> Callable[[Any, Any], None]:
