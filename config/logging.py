@@ -42,15 +42,23 @@ def _apply() -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer: Any = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
-    )
+    rendering: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
+    if json:
+        # An exception as data: `"exception": [{"exc_type", "exc_value", "frames"}]`, not
+        # `"exc_info": true`. Without each frame's locals, which may hold a password.
+        from structlog.tracebacks import ExceptionDictTransformer
+
+        transformer = ExceptionDictTransformer(show_locals=False)
+        rendering += [structlog.processors.ExceptionRenderer(transformer)]
+        rendering += [structlog.processors.JSONRenderer()]
+    else:  # the console renderer formats the traceback itself: plain, without locals too
+        plain = structlog.dev.plain_traceback
+        rendering += [structlog.dev.ConsoleRenderer(colors=False, exception_formatter=plain)]
     handler = logging.StreamHandler(sys.stderr)
+    # The same rendering for structlog's events and the standard library's records (whose
+    # exc_info the formatter puts in the event), so that both carry their exception.
     handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-        )
+        structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=rendering)
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -92,6 +93,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _seconds(value: Any, what: str) -> float:
     try:
+        if isinstance(value, bool):  # float(true) would be a second
+            raise TypeError
         seconds = float(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{what} {value!r}: expected a number of seconds") from None
@@ -119,16 +122,16 @@ def _mail(table: Mapping[str, Any], env: Mapping[str, str], where: str) -> MailS
     tls = (env.get("RECTRACK_SMTP_TLS") or table.get("tls") or "none").lower()
     if tls not in TLS_MODES:
         raise ConfigError(f"SMTP TLS mode {tls!r}: expected one of {', '.join(TLS_MODES)}")
-    port = env.get("RECTRACK_SMTP_PORT") or table.get("port") or 25
-    try:
-        port = int(port)
-    except (TypeError, ValueError):
-        raise ConfigError(f"SMTP port {port!r} is not a number") from None
-    if not 1 <= port <= 65535:
-        raise ConfigError(f"SMTP port {port} is not a port (1 to 65535)")
+    port = _port(env.get("RECTRACK_SMTP_PORT") or table.get("port", 25))
     timeout = table.get("timeout", 30.0)
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        raise ConfigError(f"SMTP timeout {timeout!r}: expected a number of seconds above 0")
+    if (
+        not isinstance(timeout, (int, float))
+        or isinstance(timeout, bool)
+        or not 0 < timeout <= 3600  # nor nan, nor inf: no timer waits that long
+    ):
+        raise ConfigError(
+            f"SMTP timeout {timeout!r}: expected a number of seconds above 0, up to 3600"
+        )
     return MailSettings(
         host=env.get("RECTRACK_SMTP_HOST") or table.get("host") or "localhost",
         port=port,
@@ -138,6 +141,16 @@ def _mail(table: Mapping[str, Any], env: Mapping[str, str], where: str) -> MailS
         sender=_sender(env.get("RECTRACK_MAIL_FROM") or table.get("from") or "rectrack@localhost"),
         timeout=float(timeout),
     )
+
+
+def _port(value: Any) -> int:
+    """A whole number from 1 to 65535; as text (the environment's), digits only."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        value = int(value.strip())
+    # bool is an int (true would be port 1); nor is a float taken, 25.9 as 25.
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 65535:
+        raise ConfigError(f"SMTP port {value!r}: expected a whole number from 1 to 65535")
+    return value
 
 
 def _sender(value: str) -> str:
@@ -155,12 +168,28 @@ def _scheduler(table: Mapping[str, Any], where: str) -> SchedulerSettings:
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{where} [scheduler]: unknown setting(s) {', '.join(sorted(unknown))}")
-    wanted = {"sweep_cron": str, "send_every_seconds": int, "misfire_grace_seconds": int}
-    for name, kind in {**wanted, "agenda_days_before": int}.items():
-        value = table.get(name)
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            raise ConfigError(f"{where} [scheduler] {name}: expected {kind.__name__}")
-    return SchedulerSettings(**table)
+    cron = table.get("sweep_cron", SchedulerSettings.sweep_cron)
+    if not isinstance(cron, str):
+        raise ConfigError(f"{where} [scheduler] sweep_cron {cron!r}: expected a cron line as text")
+    return SchedulerSettings(
+        sweep_cron=cron,
+        # At least a second: APScheduler refuses no interval or grace, and 0 would be 60.
+        send_every_seconds=_whole(table, "send_every_seconds", 60, 1, 86400, where),
+        misfire_grace_seconds=_whole(table, "misfire_grace_seconds", 3600, 1, 7 * 86400, where),
+        agenda_days_before=_whole(table, "agenda_days_before", 7, 0, 365, where),
+    )
+
+
+def _whole(
+    table: Mapping[str, Any], name: str, default: int, low: int, top: int, where: str
+) -> int:
+    value = table.get(name, default)
+    # Not a bool (true is 1), nor a float (1.5 seconds would be cut to 1).
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= top:
+        raise ConfigError(
+            f"{where} [scheduler] {name} {value!r}: expected a whole number from {low} to {top}"
+        )
+    return value
 
 
 def load_settings(

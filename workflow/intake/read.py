@@ -4,18 +4,17 @@ a problem is reported where it is."""
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from states import ROLES
 from workflow.errors import ImportFileError
 from workflow.intake.model import ImportDoc
+from workflow.intake.structured import Lines, read_json, read_yaml
 
 # The CSV layout has no column for who must respond; the force answers unless it says otherwise.
 DEFAULT_RESPONDING_BODIES = ("MPS",)
@@ -34,112 +33,16 @@ CSV_COLUMNS = (
 CSV_OPTIONAL = ("committee", "responding_bodies", "subject", "repeats")
 
 
-class _Lines(dict[str, Any]):
-    """A mapping that remembers the line of itself and of each key (1-based)."""
-
-    line: int
-    key_lines: dict[str, int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Lines:
-    loader.flatten_mapping(node)
-    out = _Lines()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise ImportFileError("", key_node.start_mark.line + 1, str(key), "duplicate key")
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[str(key)] = key_node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-# Paragraph references such as 3.10 must stay text, not become the float 3.1; dates stay
-# text too, so that a bad one is reported by validation with its line and field.
-_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
-_LineLoader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag not in _AS_TEXT]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _read_yaml(path: Path, text: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_LineLoader)
-    except ImportFileError as exc:
-        raise ImportFileError(str(path), exc.line, exc.field, exc.problem) from None
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise ImportFileError(str(path), line, None, f"not valid YAML: {exc.problem}") from None
-    except yaml.reader.ReaderError as exc:  # a character YAML refuses: NUL, a control byte
-        line = text.count("\n", 0, exc.position) + 1
-        problem = f"a control character ({chr(exc.character)!r}) is not allowed"
-        raise ImportFileError(str(path), line, None, f"not valid YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise ImportFileError(str(path), None, None, f"not valid YAML: {exc}") from None
-
-
-class _DuplicateKey(Exception):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise _DuplicateKey(key)
-        found[key] = value
-    return found
-
-
-def _read_json(path: Path, text: str) -> Any:
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(str(path), exc.lineno, None, f"not valid JSON: {exc.msg}") from None
-    except _DuplicateKey as exc:
-        key = str(exc.args[0])
-        line = _duplicate_key_line(text)
-        raise ImportFileError(str(path), line, key, "duplicate key in one object") from None
-
-
-def _duplicate_key_line(text: str) -> int | None:
-    """The line of the first key that repeats in its object (a small scan of the text: the
-    JSON parser does not say where a key was)."""
-    objects: list[set[str]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "{":
-            objects.append(set())
-        elif ch == "}" and objects:
-            objects.pop()
-        elif ch == '"':
-            end = i + 1
-            while end < n and text[end] != '"':
-                end += 2 if text[end] == "\\" else 1
-            after = text[end + 1 :].lstrip()
-            if objects and after.startswith(":"):
-                key = json.loads(text[i : end + 1])
-                if key in objects[-1]:
-                    return text.count("\n", 0, i) + 1
-                objects[-1].add(key)
-            i = end
-        i += 1
-    return None
-
-
 _TRUE = {"true", "yes", "y", "1", "statutory"}
 _FALSE = {"false", "no", "n", "0", "", "non-statutory", "non statutory"}
 
 
 CsvLines = dict[tuple[int, int | None], int]
+
+
+def _not_csv(path: Path, line: int, exc: csv.Error) -> ImportFileError:
+    why = "a quoted field opened here is not closed" if "end of data" in str(exc) else exc
+    return ImportFileError(str(path), line, None, f"not valid CSV: {why}")
 
 
 def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
@@ -151,23 +54,29 @@ def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
             return
         except csv.Error as exc:
             # The reader says nothing of where: the row that failed began after the last one.
-            why = "a quoted field opened here is not closed" if "end of data" in str(exc) else exc
-            raise ImportFileError(str(path), end + 1, None, f"not valid CSV: {why}") from None
+            raise _not_csv(path, end + 1, exc) from None
         end = reader.line_num
         yield dict(row)
 
 
-def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
-    """CSV rows grouped into the YAML shape, and the line of each report and recommendation."""
-    # strict: a quote left open is an error, not the rest of the file swallowed into a field.
-    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
-    header = reader.fieldnames or []
+def _check_header(path: Path, reader: csv.DictReader[str]) -> None:
+    try:
+        header = reader.fieldnames or []  # the first row, read here
+    except csv.Error as exc:
+        raise _not_csv(path, 1, exc) from None
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise ImportFileError(str(path), 1, missing[0], "missing column")
     unknown = [c for c in header if c not in CSV_COLUMNS + CSV_OPTIONAL]
     if unknown:
         raise ImportFileError(str(path), 1, unknown[0], "unknown column")
+
+
+def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
+    """CSV rows grouped into the YAML shape, and the line of each report and recommendation."""
+    # strict: a quote left open is an error, not the rest of the file swallowed into a field.
+    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
+    _check_header(path, reader)
     reports: dict[str, dict[str, Any]] = {}
     lines: CsvLines = {}
     line = 1
@@ -242,7 +151,7 @@ class Source:
     def _walk(self, loc: tuple[int | str, ...]) -> tuple[int | None, str, str | None]:
         node, line, record, field = self.raw, None, "", None
         for part in loc:
-            if isinstance(node, _Lines):
+            if isinstance(node, Lines):
                 line = node.key_lines.get(str(part), node.line)
             if isinstance(part, int):
                 record += f"[{part}]"
@@ -253,7 +162,7 @@ class Source:
                 node = node[part]
             except (KeyError, IndexError, TypeError):
                 break
-        if isinstance(node, _Lines) and line is None:
+        if isinstance(node, Lines) and line is None:
             line = node.line
         return line, record, field
 
@@ -268,9 +177,9 @@ def _parse(path: Path) -> Source:
     except UnicodeDecodeError:
         raise ImportFileError(str(path), None, None, "not UTF-8 text") from None
     if suffix in (".yaml", ".yml"):
-        return Source(path, _read_yaml(path, text))
+        return Source(path, read_yaml(path, text))
     if suffix == ".json":
-        return Source(path, _read_json(path, text))
+        return Source(path, read_json(path, text))
     if suffix == ".csv":
         return Source(path, *_read_csv(path, text))
     raise ImportFileError(
