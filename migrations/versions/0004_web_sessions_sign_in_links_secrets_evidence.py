@@ -85,7 +85,6 @@ def upgrade() -> None:
     with op.batch_alter_table("evidence_file", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_evidence_file_rec_id"), ["rec_id"], unique=False)
 
-
     with op.batch_alter_table("action", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_action_owner_id"), ["owner_id"], unique=False)
 
