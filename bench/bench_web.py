@@ -5,13 +5,18 @@ The database holds `--recs` open recommendations (the sweep bench's data: 1,000 
 `--clients` owners are signed in (a session each) and each, in a loop, opens their home
 page, one of their recommendations, sometimes posts an update from it, and fetches the
 style sheet, pausing `--think` seconds (on average) between requests as a person reading
-does. Every request is timed from the client, on loopback; a warm-up round is not counted.
+does (each starts at a random moment within the first pauses, as people arrive, not all in
+the same millisecond). Every request is timed from the client, on loopback; a warm-up round
+is not counted.
 Prints p50 and p99 per page type, requests per second, and `ratio rec-page/static`: the p50
 of a recommendation's page over the p50 of the static style sheet, served by the same
 server in the same run.
 
     .venv/bin/python bench/bench_web.py [--recs 100000] [--pg URL] [--clients 50]
         [--seconds 30] [--think 1.0] [--workers 2]
+
+BENCH_WEB_SLOWEST=1 also prints the slowest requests of each kind; BENCH_WEB_LOG=FILE keeps the
+server's log (a line per request, with the time the server spent).
 
 Goals (100k recommendations on PostgreSQL, 50 clients): p99 under 100 ms for a
 recommendation's page and a home page; ratio rec-page/static at most 5.
@@ -106,7 +111,9 @@ def serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
         "RECTRACK_BASE_URL": f"http://127.0.0.1:{port}",
         "PYTHONPATH": os.pathsep.join(filter(None, [checkout, os.environ.get("PYTHONPATH")])),
     }
-    return subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    log = os.environ.get("BENCH_WEB_LOG")
+    errors = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (the server's)
+    return subprocess.Popen(command, env=env, stderr=errors)
 
 
 async def wait_up(host: str, port: int) -> None:
@@ -132,21 +139,38 @@ class Browser:
     async def request(
         self, method: str, path: str, form: dict[str, str] | None = None
     ) -> tuple[int, str]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        for _ in range(2):  # once more on a new connection if the server closed an idle one
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            found = await self._exchange(method, path, form)
+            if found is not None:
+                return found
+            self.writer.close()
+            self.writer = None
+        raise SystemExit(f"{method} {path}: the server closed the connection")
+
+    async def _exchange(
+        self, method: str, path: str, form: dict[str, str] | None
+    ) -> tuple[int, str] | None:
+        if self.reader is None or self.writer is None:
+            raise RuntimeError("not connected")
         body = urlencode(form).encode() if form is not None else b""
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-            f"Cookie: rectrack_session={self.cookie}\r\nOrigin: http://{self.host}:{self.port}\r\n"
+            f"Cookie: rectrack_session={self.cookie}\r\n"
+            f"Origin: http://{self.host}:{self.port}\r\n"
         )
         if form is not None:
             head += "Content-Type: application/x-www-form-urlencoded\r\n"
             head += f"Content-Length: {len(body)}\r\n"
-        self.writer.write(head.encode() + b"\r\n" + body)
-        if self.reader is None:
-            raise RuntimeError("not connected")
-        status = int((await self.reader.readline()).split()[1])
-        length = 0
+        try:
+            self.writer.write(head.encode() + b"\r\n" + body)
+            first = await self.reader.readline()
+        except ConnectionError:
+            return None
+        if not first:
+            return None
+        status, length = int(first.split()[1]), 0
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode("latin-1").partition(":")
             if name.lower() == "content-length":
@@ -212,6 +236,9 @@ async def load(port: int, tokens: list[str], seconds: float, think: float) -> di
     stop = time.perf_counter() + seconds
 
     async def loop(c: Client) -> None:
+        # People arrive at their own moments, not all in the same millisecond: each starts
+        # within one pause of the others.
+        await asyncio.sleep(c.rng.uniform(0, 2 * think))
         while time.perf_counter() < stop:
             await c.round()
 
@@ -246,6 +273,9 @@ def report(found: dict[str, Any], backend: str, recs: int, args: Any) -> None:
             goal = f"p99 < {GOAL_MS:.0f} ms: {'met' if p99 < GOAL_MS else 'NOT met'}"
         print(f"{kind:<22} {len(got):>8} {pct(got, 0.5):>8.1f} {p99:>8.1f}  {goal}")
     print(f"requests per second: {total / seconds:.1f}")
+    if os.environ.get("BENCH_WEB_SLOWEST"):
+        for kind, got in times.items():
+            print(kind, "slowest ms:", [round(t * 1000) for t in sorted(got)[-8:]])
     ratio = statistics.median(times["recommendation page"]) / statistics.median(
         times["static file"]
     )

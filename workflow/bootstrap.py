@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -34,6 +35,8 @@ class App:
     """One configured rectrack: the engine is made on first use, not at start-up."""
 
     settings: Settings
+    engine_options: dict[str, Any] = field(default_factory=dict)
+    """Passed to the engine when it is made (a server's connection pool, say)."""
     clock: Clock = field(init=False)
     _engine: Engine | None = field(default=None, init=False, repr=False)
 
@@ -43,7 +46,9 @@ class App:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.settings.db_url, self.settings.busy_timeout)
+            self._engine = make_engine(
+                self.settings.db_url, self.settings.busy_timeout, **self.engine_options
+            )
         return self._engine
 
     def uow(self, check: bool = True) -> UnitOfWork:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from states import STATES, Due, due_in_state
 from workflow.audit.query import AuditQuery, find_events
@@ -282,25 +282,30 @@ def _extensions(conn: Connection, rec_id: int) -> tuple[ExtensionView, ...]:
     return tuple(ExtensionView(*row) for row in rows)
 
 
+_l = rec_link.c
+# Links from the recommendation and links to it, in one query (the two indexes, OR-ed).
+_LINKS = (
+    select(_l.kind, _l.rec_id, _source.c.code, _target.c.code, report.c.key, _l.note)
+    .join(_source, _source.c.id == _l.rec_id)
+    .outerjoin(_target, _target.c.id == _l.target_rec_id)
+    .outerjoin(report, report.c.id == _l.target_report_id)
+    .where((_l.rec_id == bindparam("rec")) | (_l.target_rec_id == bindparam("rec")))
+    .order_by(_l.id)
+)
+
+
 def _links(conn: Connection, rec_id: int) -> tuple[LinkView, ...]:
     """Links from the recommendation, then links to it (named from its side)."""
-    target, source = _target, _source
-    outward = conn.execute(
-        select(rec_link.c.kind, target.c.code, report.c.key, rec_link.c.note)
-        .outerjoin(target, target.c.id == rec_link.c.target_rec_id)
-        .outerjoin(report, report.c.id == rec_link.c.target_report_id)
-        .where(rec_link.c.rec_id == rec_id)
-        .order_by(rec_link.c.id)
-    )
-    inward = conn.execute(
-        select(rec_link.c.kind, source.c.code, rec_link.c.note)
-        .join(source, source.c.id == rec_link.c.rec_id)
-        .where(rec_link.c.target_rec_id == rec_id)
-        .order_by(rec_link.c.id)
-    )
+    rows = conn.execute(_LINKS, {"rec": rec_id}).all()
     return tuple(
-        LinkView(k, to_rec or to_report, note) for k, to_rec, to_report, note in outward
-    ) + tuple(LinkView(_INVERSE[k], code, note) for k, code, note in inward)
+        LinkView(kind, to_rec or to_report, note)
+        for kind, source, _, to_rec, to_report, note in rows
+        if source == rec_id
+    ) + tuple(
+        LinkView(_INVERSE[kind], code, note)
+        for kind, source, code, _, _, note in rows
+        if source != rec_id
+    )
 
 
 def _history(conn: Connection, code: str) -> tuple[HistoryEntry, ...]:

@@ -19,6 +19,7 @@ from workflow.clock import parse_bound
 from workflow.directory.committees import list_committees, meetings
 from workflow.directory.people import Person
 from workflow.directory.reports import list_reports
+from workflow.directory.sessions import session_person
 from workflow.errors import BadInput
 from workflow.lifecycle import service as svc
 from workflow.lifecycle import worklists
@@ -27,6 +28,7 @@ from workflow.store.uow import UnitOfWork
 from workflow.web.auth import current_person, follow_mail_link, sign_in_page, web_of
 from workflow.web.errors import forbidden
 from workflow.web.render import may, page
+from workflow.web.security import SESSION_COOKIE
 
 T = TypeVar("T")
 LIST_LIMIT = 500
@@ -52,6 +54,31 @@ async def acting(request: Request, work: Callable[[UnitOfWork], T]) -> T:
             return work(uow)
 
     return await run_in_threadpool(run)
+
+
+async def signed_in_reading(
+    request: Request, work: Callable[[UnitOfWork, Person], T]
+) -> tuple[Person, T] | Response:
+    """The signed-in person and what `work` read for them, in one transaction (the session
+    is looked up in the page's own read); or the response to give instead (as `signed_in`)."""
+    followed = await follow_mail_link(request)
+    if followed is not None:
+        return followed
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return sign_in_page(request)
+    web = web_of(request)
+
+    def run() -> tuple[Person | None, T | None]:
+        with web.app.uow(check=False) as uow, uow.read():
+            me = session_person(uow, token)
+            return me, (work(uow, me) if me is not None else None)
+
+    me, found = await run_in_threadpool(run)
+    request.state.person = me
+    if me is None:
+        return sign_in_page(request)
+    return me, found  # type: ignore[return-value]
 
 
 async def signed_in(request: Request) -> tuple[Person | None, Response | None]:
@@ -101,11 +128,10 @@ def _home_lists(uow: UnitOfWork, me: Person) -> dict[str, Any]:
 
 
 async def home(request: Request) -> Response:
-    me, instead = await signed_in(request)
-    if me is None:
-        return instead  # type: ignore[return-value]
-    lists = await reading(request, lambda uow: _home_lists(uow, me))
-    return await page(request, "home.html.j2", title="Home", **lists)
+    got = await signed_in_reading(request, _home_lists)
+    if isinstance(got, Response):
+        return got
+    return await page(request, "home.html.j2", title="Home", **got[1])
 
 
 async def rec_list(request: Request) -> Response:

@@ -24,7 +24,7 @@ from workflow.store.uow import UnitOfWork
 from workflow.web.auth import unsafe_request_ok, web_of
 from workflow.web.errors import forbidden, not_found, problem
 from workflow.web.forms import FORMS, GUARD_FIELD, FieldError, Submission
-from workflow.web.pages import acting, reading, signed_in
+from workflow.web.pages import acting, reading, signed_in, signed_in_reading
 from workflow.web.render import page
 
 log = get_logger("rectrack.web")
@@ -41,7 +41,7 @@ def _page_data(uow: UnitOfWork, code: str, who: Person) -> dict[str, Any] | None
     offered = offers_for(uow, view, who)
     if not offered.visible:
         return None
-    files = evidence_files(uow, view.id)
+    files = evidence_files(uow, view.id) if view.updates else []  # files come with updates
     emails = {view.owner, *(a.owner for a in view.actions), *(h.actor for h in view.history)}
     with uow.read() as tx:
         names = names_of(tx.conn, {e for e in emails if e})
@@ -68,13 +68,13 @@ async def _show(
     error: dict[str, Any] | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    me, instead = await signed_in(request)
-    if me is None:
-        return instead  # type: ignore[return-value]
     try:
-        data = await reading(request, lambda uow: _page_data(uow, code, me))
+        got = await signed_in_reading(request, lambda uow, me: _page_data(uow, code, me))
     except UnknownRecommendation:
         return await not_found(request, f"There is no recommendation {code}.")
+    if isinstance(got, Response):
+        return got
+    data = got[1]
     if data is None:
         return await forbidden(
             request, f"You may not see {code}: it is neither yours nor yours to oversee."

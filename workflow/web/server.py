@@ -12,6 +12,10 @@ from workflow.bootstrap import App
 from workflow.store.engine import check_initialised
 
 log = get_logger("rectrack.web")
+# Each request holds a connection while it reads or writes; a worker serves many at once
+# (its thread pool runs 40), and a connection opened and closed per burst costs more than
+# the page. Kept open: up to 20, and 20 more under a burst.
+POOL = {"pool_size": 20, "max_overflow": 20}
 
 
 def from_environment() -> Any:
@@ -20,7 +24,7 @@ def from_environment() -> Any:
     configure_logging(settings.log_level or "INFO", at_once=True)
     from workflow.web.app import create_app
 
-    return create_app(App(settings))
+    return create_app(App(settings, engine_options=dict(POOL)))
 
 
 def serve(app: App, host: str, port: int, workers: int, config_path: str | None) -> None:
@@ -47,7 +51,7 @@ def serve(app: App, host: str, port: int, workers: int, config_path: str | None)
     if workers == 1:
         from workflow.web.app import create_app
 
-        uvicorn.run(create_app(app), **common)
+        uvicorn.run(create_app(App(app.settings, engine_options=dict(POOL))), **common)
         return
     os.environ["RECTRACK_DB"] = app.settings.db_url
     if app.settings.now:
