@@ -49,8 +49,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for the browser tests. Not for the session: Playwright's event loop runs
+    in this thread while it is open, and later tests call asyncio.run (the SMTP client)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -114,8 +114,8 @@ def test_a_message_whose_lease_passed_to_another_sender_is_not_sent_again(
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"RECTRACK_SMTP_PORT": "99999"}, "is not a port"),
-        ({"RECTRACK_SMTP_PORT": "x"}, "is not a number"),
+        ({"RECTRACK_SMTP_PORT": "99999"}, "SMTP port 99999: expected a whole number from 1 to"),
+        ({"RECTRACK_SMTP_PORT": "x"}, "SMTP port 'x': expected a whole number"),
         ({"RECTRACK_MAIL_FROM": "comma,victim@evil.example"}, "expected an address"),
         ({"RECTRACK_DB": "mysql://u@h/db"}, "runs on SQLite"),
     ],
