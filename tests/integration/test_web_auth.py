@@ -198,3 +198,18 @@ def test_an_unexpected_failure_is_a_page_in_words_never_a_traceback(
     assert answer.headers["x-request-id"] in answer.text  # the reference to quote
     assert "Traceback" not in answer.text and "caught fire" not in answer.text
     assert client.get("/no/such/page").status_code == 404
+
+
+def test_a_rate_limit_store_that_cannot_be_used_stops_the_start(web: Any) -> None:
+    from dataclasses import replace
+
+    from config import ConfigError
+    from workflow.bootstrap import App
+    from workflow.web.context import Web
+
+    app, _ = web
+    settings = replace(
+        app.settings, web=replace(app.settings.web, rate_limit_storage="nonsense://x")
+    )
+    with pytest.raises(ConfigError, match=r"\[web\] rate_limit_storage 'nonsense://x'"):
+        Web(App(settings))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
-from config import WebSettings
+from config import ConfigError, WebSettings
 from config.logging import get_logger
 from workflow.bootstrap import App
 from workflow.mail.links import SECRET_NAME
@@ -45,6 +45,7 @@ class Web:
 
     def __post_init__(self) -> None:
         self.secret = self.app.settings.web.secret_key or self._stored_secret()
+        self.limits  # noqa: B018  a rate-limit store that cannot be used stops the start, not a sign-in
 
     def _stored_secret(self) -> str:
         with self.app.uow() as uow, uow.write() as tx:
@@ -86,8 +87,13 @@ class Web:
     @cached_property
     def limits(self) -> tuple[RateLimiter, RateLimitItem, RateLimitItem]:
         from limits import parse, storage, strategies
+        from limits.errors import ConfigurationError
 
-        store = storage.storage_from_string(self.settings.rate_limit_storage)
+        where = self.settings.rate_limit_storage
+        try:
+            store = storage.storage_from_string(where)
+        except (ConfigurationError, ValueError) as exc:
+            raise ConfigError(f"[web] rate_limit_storage {where!r}: {exc}") from None
         return (
             strategies.MovingWindowRateLimiter(store),
             parse(self.settings.sign_in_per_address),
