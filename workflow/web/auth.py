@@ -4,7 +4,7 @@ notices that sign their recipient in. Identity comes from the session, never fro
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -227,7 +227,3 @@ async def sign_out(request: Request) -> Response:
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
-
-
-def quote_path(path: str) -> str:
-    return quote(path, safe="/")

@@ -26,12 +26,13 @@ from workflow.lifecycle import worklists
 from workflow.reporting.agenda import stored_items
 from workflow.store.uow import UnitOfWork
 from workflow.web.auth import current_person, follow_mail_link, sign_in_page, web_of
-from workflow.web.errors import forbidden
-from workflow.web.render import may, page
+from workflow.web.errors import forbidden, not_found
+from workflow.web.render import may, page, sees_every_recommendation
 from workflow.web.security import SESSION_COOKIE
 
 T = TypeVar("T")
 LIST_LIMIT = 500
+PAPERS_ONLY = "Only committee secretaries, the ILAU and the Board see papers."
 
 
 async def reading(request: Request, work: Callable[[UnitOfWork], T]) -> T:
@@ -69,28 +70,33 @@ async def signed_in_reading(
         return sign_in_page(request)
     web = web_of(request)
 
-    def run() -> tuple[Person | None, T | None]:
+    def run() -> tuple[Person, T] | None:
         with web.app.uow(check=False) as uow, uow.read():
             me = session_person(uow, token)
-            return me, (work(uow, me) if me is not None else None)
+            return (me, work(uow, me)) if me is not None else None
 
-    me, found = await run_in_threadpool(run)
-    request.state.person = me
-    if me is None:
-        return sign_in_page(request)
-    return me, found  # type: ignore[return-value]
+    found = await run_in_threadpool(run)
+    request.state.person = found[0] if found is not None else None
+    return found if found is not None else sign_in_page(request)
 
 
-async def signed_in(request: Request) -> tuple[Person | None, Response | None]:
+async def signed_in(request: Request) -> Person | Response:
     """The signed-in person, or the response to give instead: the page without a notice's
     token, or the way to sign in."""
     followed = await follow_mail_link(request)
     if followed is not None:
-        return None, followed
+        return followed
     me = await current_person(request)
-    if me is None:
-        return None, sign_in_page(request)
-    return me, None
+    return me if me is not None else sign_in_page(request)
+
+
+async def permitted(request: Request, operation: str, why: str) -> Person | Response:
+    """The signed-in person if the table lets them `operation`; else the way to sign in, or
+    a 403 page saying `why`."""
+    me = await signed_in(request)
+    if isinstance(me, Response) or may(me, operation):
+        return me
+    return await forbidden(request, why)
 
 
 def _home_lists(uow: UnitOfWork, me: Person) -> dict[str, Any]:
@@ -135,11 +141,11 @@ async def home(request: Request) -> Response:
 
 
 async def rec_list(request: Request) -> Response:
-    me, instead = await signed_in(request)
-    if me is None:
-        return instead  # type: ignore[return-value]
+    me = await signed_in(request)
+    if isinstance(me, Response):
+        return me
     q = request.query_params
-    sees_all = may(me, "papers.view") or "admin" in me.roles
+    sees_all = sees_every_recommendation(me)
     filters: dict[str, Any] = {
         "state": q.get("state") or None,
         "owner": (q.get("owner") or None) if sees_all else me.email,
@@ -175,13 +181,11 @@ async def rec_list(request: Request) -> Response:
 
 
 async def escalations(request: Request) -> Response:
-    me, instead = await signed_in(request)
-    if me is None:
-        return instead  # type: ignore[return-value]
-    if not may(me, "audit.view"):
-        return await forbidden(
-            request, "Only the ILAU, the Board and administrators see escalations."
-        )
+    me = await permitted(
+        request, "audit.view", "Only the ILAU, the Board and administrators see escalations."
+    )
+    if isinstance(me, Response):
+        return me
     found = await reading(request, lambda uow: list_escalations(uow, open_only=True))
     return await page(request, "escalations.html.j2", title="Open escalations", escalations=found)
 
@@ -206,13 +210,9 @@ def _meetings(uow: UnitOfWork, me: Person) -> list[dict[str, Any]]:
 
 
 async def meetings_page(request: Request) -> Response:
-    me, instead = await signed_in(request)
-    if me is None:
-        return instead  # type: ignore[return-value]
-    if not may(me, "papers.view"):
-        return await forbidden(
-            request, "Only committee secretaries, the ILAU and the Board see papers."
-        )
+    me = await permitted(request, "papers.view", PAPERS_ONLY)
+    if isinstance(me, Response):
+        return me
     found = await reading(request, lambda uow: _meetings(uow, me))
     return await page(request, "meetings.html.j2", title="Meetings and papers", committees=found)
 
@@ -240,13 +240,11 @@ def _audit(uow: UnitOfWork, params: dict[str, str], tz: str) -> dict[str, Any]:
 
 
 async def audit_page(request: Request) -> Response:
-    me, instead = await signed_in(request)
-    if me is None:
-        return instead  # type: ignore[return-value]
-    if not may(me, "audit.view"):
-        return await forbidden(
-            request, "Only the ILAU, the Board and administrators see the trail."
-        )
+    me = await permitted(
+        request, "audit.view", "Only the ILAU, the Board and administrators see the trail."
+    )
+    if isinstance(me, Response):
+        return me
     params = dict(request.query_params)
     tz = web_of(request).app.settings.timezone
     try:
@@ -291,17 +289,11 @@ def _paper(uow: UnitOfWork, name: str, day: str, fmt: str, tz: str) -> bytes:
 
 async def paper(request: Request) -> Response:
     """A meeting's committee report, as a file to download."""
-    me, instead = await signed_in(request)
-    if me is None:
-        return instead  # type: ignore[return-value]
-    if not may(me, "papers.view"):
-        return await forbidden(
-            request, "Only committee secretaries, the ILAU and the Board see papers."
-        )
+    me = await permitted(request, "papers.view", PAPERS_ONLY)
+    if isinstance(me, Response):
+        return me
     name, day, fmt = (request.path_params[k] for k in ("committee", "day", "fmt"))
     if fmt not in _MEDIA:
-        from workflow.web.errors import not_found
-
         return await not_found(request)
     tz = web_of(request).app.settings.timezone
     body = await reading(request, lambda uow: _paper(uow, name, day, fmt, tz))

@@ -97,7 +97,7 @@ async def rec_page(request: Request) -> Response:
     return await _show(request, _code(request))
 
 
-async def _fields(request: Request, limit: int) -> tuple[dict[str, str], UploadFile | None]:
+async def _fields(request: Request) -> tuple[dict[str, str], UploadFile | None]:
     form = await request.form(max_files=1, max_fields=60, max_part_size=256 * 1024)
     fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     upload = form.get("evidence")
@@ -114,9 +114,9 @@ def _chunks(upload: UploadFile) -> Any:
 
 async def submit(request: Request) -> Response:
     """A form posted from a recommendation's page."""
-    me, instead = await signed_in(request)
-    if me is None:
-        return instead  # type: ignore[return-value]
+    me = await signed_in(request)
+    if isinstance(me, Response):
+        return me
     code, name = _code(request), request.path_params["form"]
     if name not in FORMS:
         return await not_found(request)
@@ -126,7 +126,7 @@ async def submit(request: Request) -> Response:
     if declared > limit + 512 * 1024:
         return await _refused(request, code, name, 413, "evidence", _too_big(limit), {})
     try:
-        fields, upload = await _fields(request, limit)
+        fields, upload = await _fields(request)
     except Exception:  # a malformed or oversized body: python-multipart's own errors
         return await problem(request, 400, "That form could not be read", "Please try again.")
     if not unsafe_request_ok(request, fields):
@@ -219,9 +219,9 @@ async def evidence(request: Request) -> Response:
     """An evidence file, to whoever may see its recommendation, as an attachment."""
     from starlette.responses import FileResponse
 
-    me, instead = await signed_in(request)
-    if me is None:
-        return instead  # type: ignore[return-value]
+    me = await signed_in(request)
+    if isinstance(me, Response):
+        return me
     code = _code(request)
     try:
         number = int(request.path_params["file"])

@@ -8,17 +8,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from states import NotPermitted, authorise
+from states import PERMISSIONS, NotPermitted, authorise
 from workflow.directory.people import Person
 from workflow.web.auth import csrf_for, current_person, set_pre_cookie, web_of
 
-_NAV = (
-    ("/", "Home", None),
-    ("/recs", "Recommendations", "papers.view"),
-    ("/escalations", "Escalations", "audit.view"),
-    ("/meetings", "Meetings and papers", "papers.view"),
-    ("/audit", "Audit trail", "audit.view"),
-)
+
+def sees_every_recommendation(person: Person) -> bool:
+    """Whether `person` may see any recommendation (by a role, not by owning it)."""
+    return bool(PERMISSIONS["view"].roles & set(person.roles))
 
 
 def may(person: Person | None, operation: str) -> bool:
@@ -35,10 +32,17 @@ def may(person: Person | None, operation: str) -> bool:
 def navigation(person: Person | None, path: str) -> list[dict[str, Any]]:
     if person is None:
         return []
+    shown = (
+        ("/", "Home", True),
+        ("/recs", "Recommendations", sees_every_recommendation(person)),
+        ("/escalations", "Escalations", may(person, "audit.view")),
+        ("/meetings", "Meetings and papers", may(person, "papers.view")),
+        ("/audit", "Audit trail", may(person, "audit.view")),
+    )
     return [
         {"href": href, "label": label, "current": path == href}
-        for href, label, needs in _NAV
-        if needs is None or may(person, needs) or (href == "/recs" and "admin" in person.roles)
+        for href, label, opened in shown
+        if opened
     ]
 
 

@@ -88,6 +88,10 @@ class Protect:
 
     def __init__(self, app: ASGIApp, secure: bool) -> None:
         self.app = app
+        from structlog.contextvars import bound_contextvars  # once, not per request
+
+        self.bind = bound_contextvars
+
         self.headers = list(_HEADERS)
         if secure:
             self.headers.append((b"strict-transport-security", b"max-age=31536000"))
@@ -96,8 +100,6 @@ class Protect:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        import structlog
-
         request_id = uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
         began = time.perf_counter()
@@ -114,7 +116,7 @@ class Protect:
                 message["headers"] = headers
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
+        with self.bind(request_id=request_id):
             try:
                 await self.app(scope, receive, send_with_headers)
             finally:
