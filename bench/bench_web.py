@@ -51,7 +51,7 @@ from config import load_settings
 from notifications.sink import free_port
 from workflow.bootstrap import App
 from workflow.directory.people import find_person
-from workflow.directory.sessions import _open
+from workflow.directory.sessions import open_session
 from workflow.store.engine import make_engine, migrate
 
 CSRF = re.compile(r'action="(/recs/[^"]+)/update"[^>]*>.*?name="csrf_token" value="([^"]+)".*?'
@@ -98,7 +98,7 @@ def sessions(url: str, clients: int) -> list[str]:
             who = find_person(tx.conn, f"owner{n}@example.org")
             if who is None:
                 raise SystemExit(f"the data has fewer than {clients} owners")
-            tokens.append(_open(tx, who, "sign-in", 24).token)
+            tokens.append(open_session(tx, who, "sign-in", 24).token)
     app.close()
     return tokens
 

@@ -17,10 +17,10 @@ from sqlalchemy import insert, select, update
 
 from notifications.render import render
 from workflow.directory.people import Person, find_person, person_from_row
-from workflow.mail.links import SECRET_NAME, read_token
+from workflow.mail.links import read_token
+from workflow.mail.outbox import Mail, enqueue_one
 from workflow.store.access import sign_in_token, web_session
-from workflow.store.secrets import stored_secret
-from workflow.store.tables import outbox, person
+from workflow.store.tables import person
 from workflow.store.uow import Tx, UnitOfWork
 
 _s = web_session.c
@@ -66,25 +66,11 @@ def request_sign_in(
             + (f"?{urlencode({'next': next_path})}" if next_path != "/" else ""),
             minutes=minutes,
         )
-        outbox_id: int = tx.conn.execute(
-            insert(outbox)
-            .values(
-                created_at=tx.now,
-                kind="sign-in",
-                recipient=found.email,
-                subject=rendered.subject,
-                body_text=rendered.text,
-                body_html=rendered.html,
-                status="pending",
-                attempts=0,
-                next_attempt_at=tx.now,
-            )
-            .returning(outbox.c.id)
-        ).scalar_one()
-        return outbox_id
+        return enqueue_one(tx, Mail("sign-in", found.email, rendered))
 
 
-def _open(tx: Tx, who: Person, via: str, hours: int) -> Session:
+def open_session(tx: Tx, who: Person, via: str, hours: int) -> Session:
+    """A new session for `who` (signed in `via` a sign-in link or a notice's link)."""
     token = secrets.token_urlsafe(32)
     tx.conn.execute(
         insert(web_session).values(
@@ -111,28 +97,18 @@ def redeem_sign_in(uow: UnitOfWork, token: str, *, hours: int) -> Session | None
         if used is None or used.expires_at <= tx.now:
             return None
         who = _person(tx, used.person_id)
-        return _open(tx, who, "sign-in", hours) if who is not None and who.active else None
+        return open_session(tx, who, "sign-in", hours) if who is not None and who.active else None
 
 
-def redeem_mail_link(
-    uow: UnitOfWork, token: str, *, secret: str | None, hours: int
-) -> Session | None:
-    """A session for the recipient of a notice whose link carried `token`, if it is
-    genuine, not expired, and its recipient is a known, active person."""
+def redeem_mail_link(uow: UnitOfWork, token: str, *, secret: str, hours: int) -> Session | None:
+    """A session for the recipient of a notice whose link carried `token` (signed with
+    `secret`), if it is genuine, not expired, and its recipient is a known, active person."""
     with uow.write() as tx:
-        key = secret or stored_secret(tx.conn, SECRET_NAME, tx.now)[0]
-        email = read_token(key, token, tx.now)
+        email = read_token(secret, token, tx.now)
         who = find_person(tx.conn, email) if email is not None else None
         if who is None or not who.active:
             return None
-        return _open(tx, who, "mail-link", hours)
-
-
-def mail_link_recipient(uow: UnitOfWork, token: str, *, secret: str | None) -> str | None:
-    """Whom a notice's link was made for, if it is genuine and not expired."""
-    with uow.write() as tx:
-        key = secret or stored_secret(tx.conn, SECRET_NAME, tx.now)[0]
-        return read_token(key, token, tx.now)
+        return open_session(tx, who, "mail-link", hours)
 
 
 def _person(tx: Tx, person_id: int) -> Person | None:

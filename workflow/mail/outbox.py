@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from notifications.render import Rendered
 from workflow.store.dialect import bulk_insert
@@ -25,25 +26,35 @@ class Mail:
     recs: tuple[str, ...] = ()
 
 
+def _row(tx: Tx, m: Mail) -> dict[str, Any]:
+    return {
+        "created_at": tx.now,
+        "kind": m.kind,
+        "recipient": m.recipient,
+        "subject": m.rendered.subject,
+        "body_text": m.rendered.text,
+        "body_html": m.rendered.html,
+        "recs": " ".join(m.recs) or None,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": tx.now,
+    }
+
+
 def enqueue(tx: Tx, mails: Iterable[Mail]) -> int:
     """Queue messages in the current transaction; returns how many."""
-    rows = [
-        {
-            "created_at": tx.now,
-            "kind": m.kind,
-            "recipient": m.recipient,
-            "subject": m.rendered.subject,
-            "body_text": m.rendered.text,
-            "body_html": m.rendered.html,
-            "recs": " ".join(m.recs) or None,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": tx.now,
-        }
-        for m in mails
-    ]
+    rows = [_row(tx, m) for m in mails]
     bulk_insert(tx.conn, outbox, rows)
     return len(rows)
+
+
+def enqueue_one(tx: Tx, mail: Mail) -> int:
+    """Queue one message in the current transaction; returns its outbox id (for a message
+    to be sent at once, as a sign-in link is)."""
+    new_id: int = tx.conn.execute(
+        insert(outbox).values(**_row(tx, mail)).returning(outbox.c.id)
+    ).scalar_one()
+    return new_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from workflow.directory.people import Person, normalise_email
 from workflow.directory.sessions import (
     Session,
     end_session,
-    mail_link_recipient,
     redeem_mail_link,
     redeem_sign_in,
     request_sign_in,
@@ -23,6 +22,7 @@ from workflow.directory.sessions import (
 )
 from workflow.errors import BadInput
 from workflow.mail.delivery import deliver
+from workflow.mail.links import read_token
 from workflow.web.security import (
     CSRF_FIELD,
     PRE_COOKIE,
@@ -137,12 +137,7 @@ async def follow_mail_link(request: Request) -> Response | None:
     me = await current_person(request)
     clean = request.url.path
     if me is not None:
-
-        def whom() -> str | None:
-            with web.app.uow(check=False) as uow:
-                return mail_link_recipient(uow, token, secret=web.settings.secret_key)
-
-        recipient = await run_in_threadpool(whom)
+        recipient = read_token(web.secret, token, web.app.clock.now())
         if recipient == me.email:
             return RedirectResponse(clean, status_code=303)
         request.state.link_for = recipient or "someone else"
@@ -150,9 +145,7 @@ async def follow_mail_link(request: Request) -> Response | None:
 
     def redeem() -> Session | None:
         with web.app.uow(check=False) as uow:
-            return redeem_mail_link(
-                uow, token, secret=web.settings.secret_key, hours=web.settings.session_hours
-            )
+            return redeem_mail_link(uow, token, secret=web.secret, hours=web.settings.session_hours)
 
     session = await run_in_threadpool(redeem)
     if session is None:
