@@ -7,10 +7,7 @@ from dataclasses import dataclass
 
 from states import ActionFacts, Case, NotPermitted, PendingExtension, authorise, offered
 from workflow.directory.people import Person
-from workflow.lifecycle import facts
 from workflow.lifecycle.facts import owners_since_reopen
-from workflow.lifecycle.ids import normal_code
-from workflow.lifecycle.transition import load
 from workflow.lifecycle.views import RecView
 from workflow.store.uow import UnitOfWork
 
@@ -22,34 +19,6 @@ class Offers:
 
     visible: bool
     events: dict[str, tuple[int, ...]]
-    version: int
-    bodies: tuple[str, ...] = ()
-    """The bodies that must respond to its report."""
-
-
-def offers(uow: UnitOfWork, code: str, actor: str) -> Offers:
-    """What `actor` may do with recommendation `code` now (UnknownRecommendation if none)."""
-    code = normal_code(code)
-    with uow.read() as tx:
-        rec = load(tx, code, actor)
-        rule = tx.rules.for_recommendation(rec.kind, rec.statutory)
-        case = Case(
-            state=rec.state,
-            owner=rec.owner,
-            degree=rec.columns["degree"],
-            responding_bodies=rec.bodies,
-            target=rec.columns["target_date"],
-            complete_from_in_progress=rule.complete_from_in_progress,
-        )
-        facts.actions(tx, rec, case)
-        facts.sign_off_history(tx, rec, case)
-        facts.pending_extension(tx, rec, case)
-        today = tx.today
-    try:
-        authorise("view", case, rec.actor)
-    except NotPermitted:
-        return Offers(False, {}, rec.version, rec.bodies)
-    return Offers(True, offered(case, rec.actor, today), rec.version, rec.bodies)
 
 
 def offers_for(uow: UnitOfWork, view: RecView, who: Person) -> Offers:
@@ -89,5 +58,5 @@ def offers_for(uow: UnitOfWork, view: RecView, who: Person) -> Offers:
     try:
         authorise("view", case, actor)
     except NotPermitted:
-        return Offers(False, {}, view.version, view.bodies)
-    return Offers(True, offered(case, actor, uow.clock.today()), view.version, view.bodies)
+        return Offers(False, {})
+    return Offers(True, offered(case, actor, uow.clock.today()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from workflow.chasing.escalations import escalate
 from workflow.clock import parse_day
@@ -42,7 +43,7 @@ def _need(fields: Fields, name: str, message: str) -> str:
     return value
 
 
-def _day(fields: Fields, name: str, what: str) -> object:
+def _day(fields: Fields, name: str, what: str) -> date:
     value = _need(fields, name, f"Enter {what}")
     try:
         return parse_day(value, what)
@@ -86,7 +87,7 @@ def _plan(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
         )
     if not actions:
         raise FieldError("text_1", "Enter at least one action")
-    svc.plan(uow, code, actor, actions=actions, expected_version=s.version)  # type: ignore[arg-type]
+    svc.plan(uow, code, actor, actions=actions, expected_version=s.version)
 
 
 def _start(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
@@ -119,7 +120,7 @@ def _action_drop(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
 def _extend(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
     to = _day(s.fields, "to", "the new target date")
     reason = _need(s.fields, "reason", "Enter why more time is needed")
-    svc.request_extension(uow, code, actor, to=to, reason=reason, expected_version=s.version)  # type: ignore[arg-type]
+    svc.request_extension(uow, code, actor, to=to, reason=reason, expected_version=s.version)
 
 
 def _approve(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:

@@ -50,7 +50,7 @@ def _page_data(uow: UnitOfWork, code: str, who: Person) -> dict[str, Any] | None
     return {
         "rec": view,
         "offers": offered.events,
-        "pending_bodies": [b for b in offered.bodies if b not in {r.body for r in view.responses}],
+        "pending_bodies": [b for b in view.bodies if b not in {r.body for r in view.responses}],
         "escalations": list_escalations(uow, rec=view.id),
         "files": files,
         "names": names,
