@@ -189,7 +189,7 @@ def _report_row(key: str) -> dict[str, Any]:
 
 
 def _rec_row(replay: Replay, reports: dict[str, int], people: dict[str, int]) -> dict[str, Any]:
-    v = replay.values
+    v = replay.compared()
     dates = {
         k: datetime.fromisoformat(v[k]).date() if v[k] else None
         for k in ("response_due", "plan_due", "update_due", "target_date", "next_due")

@@ -25,7 +25,7 @@ from workflow.store.tables import audit_event, report
 _t = audit_event.c
 # What `rec show` reports that a point-in-time view must rebuild, besides the state.
 _DATES = ("response_due", "plan_due", "update_due", "target_date")
-_FOLDED = ("owner", "degree", *_DATES)
+FOLDED = ("owner", "degree", *_DATES)
 _STREAM_BATCH = 2000
 
 
@@ -40,26 +40,31 @@ class StateAt:
     due: Due
 
 
-class _Fold:
-    """The values of one recommendation so far, as its events are applied in order."""
+class Fold:
+    """The state and the values of one recommendation so far, as its events are applied in
+    chain order. As-of and `audit verify`'s replay both fold the trail with it, so that the
+    two read it alike."""
 
+    KEYS: tuple[str, ...] = FOLDED
+    """The values folded: those `rec show` reports besides the state."""
+    _MARKERS = tuple(f'"{k}"' for k in KEYS)
     __slots__ = ("code", "state", "values")
 
     def __init__(self, code: str) -> None:
         self.code = code
         self.state: str | None = None
-        self.values: dict[str, Any] = {"owner": None, "degree": "none"}
+        self.values: dict[str, Any] = dict.fromkeys(self.KEYS)
+        self.values["degree"] = "none"
 
     def apply(self, event: str, to_state: str | None, changes_text: str) -> None:
-        changes = json.loads(changes_text)
         if event == "raise":
             # The raise event records the first values plainly, not as [old, new] pairs.
-            self.values = {k: changes.get(k) for k in _FOLDED}
+            first = json.loads(changes_text)
+            self.values = {k: first.get(k) for k in self.KEYS}
             self.values["degree"] = self.values["degree"] or "none"
-        else:
-            for key in _FOLDED:
-                change = changes.get(key)
-                if isinstance(change, list) and len(change) == 2:
+        elif any(m in changes_text for m in self._MARKERS):  # most events change none
+            for key, change in json.loads(changes_text).items():
+                if key in self.values and isinstance(change, list) and len(change) == 2:
                     self.values[key] = change[1]
         if to_state is not None:
             self.state = to_state
@@ -98,11 +103,11 @@ def report_as_of(conn: Connection, at: datetime, report_key: str) -> list[StateA
     One query on the (report, id) index; the folding is in memory, one entry per
     recommendation of the report. UnknownReport if no such report was ever recorded.
     """
-    folds: dict[str, _Fold] = {}
+    folds: dict[str, Fold] = {}
     for code, event, to_state, changes in conn.execute(as_of_select(at, report_key)):
         fold = folds.get(code)
         if fold is None:
-            fold = folds[code] = _Fold(code)
+            fold = folds[code] = Fold(code)
         fold.apply(event, to_state, changes)
     if not folds and not _report_known(conn, report_key):
         raise UnknownReport(report_key)
@@ -129,12 +134,12 @@ def iter_as_of(conn: Connection, at: datetime) -> Iterator[StateAt]:
 
 
 def _fold_grouped(rows: Iterable[Any]) -> Iterator[StateAt]:
-    fold: _Fold | None = None
+    fold: Fold | None = None
     for code, event, to_state, changes in rows:
         if fold is None or fold.code != code:
             if fold is not None and (done := fold.result()) is not None:
                 yield done
-            fold = _Fold(code)
+            fold = Fold(code)
         fold.apply(event, to_state, changes)
     if fold is not None and (done := fold.result()) is not None:
         yield done

@@ -14,7 +14,6 @@ code. Memory is one batch, whatever the size of the trail.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, exists, func, select
 
 from states import EVENTS
+from workflow.audit.asof import FOLDED, Fold
 from workflow.audit.verify import Anchor, Verdict, verify_chain
 from workflow.store.tables import audit_event, person, recommendation
 
@@ -29,12 +29,7 @@ _t = audit_event.c
 _r = recommendation.c
 DATES = ("response_due", "plan_due", "update_due", "target_date", "next_due")
 COMPARED = ("state", "owner", "degree", "version", *DATES)
-_KEYS = ("owner", "degree", *DATES)
-# A cheap test before parsing an event's changes: none of the replayed keys is in most.
-_MARKERS = tuple(f'"{k}"' for k in _KEYS)
-# Events that move a recommendation through the machine; each wrote its row once, adding
-# one to its version. The sweep's escalations are recorded on it by a system actor without
-# touching its row.
+# Events that move a recommendation through the machine; each wrote its row once.
 _MOVES = frozenset(EVENTS)
 _SYSTEM = "system"
 _BATCH = 2000
@@ -61,36 +56,30 @@ class Difference:
     problem: str
 
 
-class Replay:
-    """One recommendation's values so far, as its events are applied in chain order."""
+class Replay(Fold):
+    """One recommendation's trail folded as as-of folds it, with its due date to chase next
+    and its version: one for the raise, one more for each event a person fires on it (the
+    sweep's escalations are recorded on it by a system actor without touching its row)."""
 
-    __slots__ = ("code", "raised", "values")
+    KEYS = (*FOLDED, "next_due")
+    _MARKERS = tuple(f'"{k}"' for k in KEYS)
+    __slots__ = ("raised", "version")
 
     def __init__(self, code: str) -> None:
-        self.code = code
+        super().__init__(code)
         self.raised = False
-        self.values: dict[str, Any] = dict.fromkeys(COMPARED)
-        self.values["version"] = 0
+        self.version = 0
 
-    def apply(self, event: str, actor: str, to_state: str | None, changes: str) -> None:
-        v = self.values
+    def apply_event(self, event: str, actor: str, to_state: str | None, changes: str) -> None:
         if event == "raise":
-            # The raise records the first values plainly, not as [old, new] pairs.
-            first = json.loads(changes)
-            v.update({k: first.get(k) for k in _KEYS})
-            v["version"] = 1
-            self.raised = True
-        else:
-            if event in _MOVES and not actor.startswith(_SYSTEM):
-                v["version"] += 1
-            if any(m in changes for m in _MARKERS):
-                for key, change in json.loads(changes).items():
-                    if key in _KEYS and isinstance(change, list) and len(change) == 2:
-                        v[key] = change[1]
-        if to_state is not None:
-            v["state"] = to_state
-        if v["degree"] is None:
-            v["degree"] = "none"
+            self.raised, self.version = True, 1
+        elif event in _MOVES and not actor.startswith(_SYSTEM):
+            self.version += 1
+        self.apply(event, to_state, changes)
+
+    def compared(self) -> dict[str, Any]:
+        """What `audit verify` compares with the stored row, by column."""
+        return {"state": self.state, "version": self.version, **self.values}
 
 
 def replays(conn: Connection) -> Iterator[Replay]:
@@ -103,7 +92,7 @@ def replays(conn: Connection) -> Iterator[Replay]:
                 if replay is not None:
                     yield replay
                 replay = Replay(code)
-            replay.apply(event, actor, to_state, changes)
+            replay.apply_event(event, actor, to_state, changes)
         if replay is not None:
             yield replay
     finally:
@@ -131,9 +120,10 @@ def compare(replay: Replay, row: Sequence[Any] | None) -> Difference | None:
     """The first of the compared values where the stored row and the replay differ."""
     if row is None:
         return Difference(replay.code, "the trail raised it but it is not stored")
+    replayed_values = replay.compared()
     for name, stored in zip(COMPARED, row[1:], strict=True):
         shown = stored.isoformat() if name in DATES and stored is not None else stored
-        replayed = replay.values[name]
+        replayed = replayed_values[name]
         if shown != replayed:
             return Difference(
                 replay.code, f"its {name} is {_text(shown)} but its trail gives {_text(replayed)}"
