@@ -341,3 +341,14 @@ def test_a_form_not_offered_is_refused_and_changes_nothing(web: Any, who: str) -
         with app.engine.connect() as conn:
             after = conn.execute(select(func.count()).select_from(audit_event)).scalar_one()
         assert after == before, (who, form)
+
+
+def test_the_ilau_triage_lists_what_has_no_owner_in_the_notices_words(web: Any) -> None:
+    app, client = web
+    with app.uow() as uow:
+        svc.raise_recommendation(uow, "botj-2003/R9", ILAU, text="Nobody's yet")
+    sign_in(client, app, ILAU)
+    home = client.get("/").text
+    triage = home.split('id="unowned"')[1].split("</ul>")[0]
+    assert "Without an owner (1)" in home
+    assert '<a href="/recs/botj-2003/R9">botj-2003/R9</a>: no owner is assigned' in triage

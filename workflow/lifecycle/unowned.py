@@ -18,12 +18,14 @@ from workflow.store.tables import notice, person, recommendation
 from workflow.store.uow import Tx
 
 
-def _candidates(tx: Tx) -> list[tuple[int, str, str | None, str, str]]:
+def without_owner(tx: Tx) -> list[tuple[int, str, str | None, str, str]]:
     """(id, code, subject, notice key, problem) of every open recommendation without an
-    active owner."""
+    active owner, in creation order: those with none, then those whose owner left."""
     r = recommendation.c
     none = tx.conn.execute(
-        select(r.id, r.code, r.subject).where(r.owner_id.is_(None), r.state.in_(OPEN))
+        select(r.id, r.code, r.subject)
+        .where(r.owner_id.is_(None), r.state.in_(OPEN))
+        .order_by(r.id)
     )
     # Inactive people first (few), then their open recommendations by the owner index.
     inactive: dict[int, str] = dict(
@@ -31,9 +33,9 @@ def _candidates(tx: Tx) -> list[tuple[int, str, str | None, str, str]]:
     )
     gone = (
         tx.conn.execute(
-            select(r.id, r.code, r.subject, r.owner_id).where(
-                r.owner_id.in_(inactive), r.state.in_(OPEN)
-            )
+            select(r.id, r.code, r.subject, r.owner_id)
+            .where(r.owner_id.in_(inactive), r.state.in_(OPEN))
+            .order_by(r.id)
         ).all()
         if inactive
         else []
@@ -47,7 +49,7 @@ def _candidates(tx: Tx) -> list[tuple[int, str, str | None, str, str]]:
 def untold_unowned(tx: Tx) -> list[Unowned]:
     """Open recommendations without an active owner that the ILAU has not been told of yet;
     from now on they count as told."""
-    found = _candidates(tx)
+    found = without_owner(tx)
     if not found:
         return []
     rows = [

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from states import OPEN
+from workflow.lifecycle.unowned import without_owner as unowned
 from workflow.store.tables import action, extension, person, recommendation
 from workflow.store.uow import UnitOfWork
 
@@ -55,32 +56,10 @@ def owned_actions(uow: UnitOfWork, email: str) -> list[OwnedAction]:
 
 
 def without_owner(uow: UnitOfWork) -> list[Waiting]:
-    """Open recommendations with no owner, or one who is no longer active (by the owner
-    index: those without one, then those of the few people gone)."""
+    """Open recommendations with no owner, or one who is no longer active, in the words
+    the ILAU's notice uses."""
     with uow.read() as tx:
-        none = tx.conn.execute(
-            select(_r.code, _r.subject)
-            .where(_r.owner_id.is_(None), _r.state.in_(OPEN))
-            .order_by(_r.id)
-        ).all()
-        gone = dict(
-            tx.conn.execute(
-                select(person.c.id, person.c.email).where(person.c.active.is_(False))
-            ).all()
-        )
-        left = (
-            tx.conn.execute(
-                select(_r.code, _r.subject, _r.owner_id)
-                .where(_r.owner_id.in_(gone), _r.state.in_(OPEN))
-                .order_by(_r.id)
-            ).all()
-            if gone
-            else []
-        )
-    return [Waiting(code, subject, "no owner") for code, subject in none] + [
-        Waiting(code, subject, f"owner {gone[owner]} is no longer active")
-        for code, subject, owner in left
-    ]
+        return [Waiting(code, subject, problem) for _, code, subject, _, problem in unowned(tx)]
 
 
 def extensions_awaiting(uow: UnitOfWork) -> list[Waiting]:
