@@ -29,7 +29,6 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -38,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, text
-from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).parent))
+from scratch import pg_schema
 
 from config import default_rules
 from workflow.audit.asof import as_of, iter_as_of
@@ -319,20 +320,12 @@ def database(pg_url: str | None) -> Iterator[tuple[Engine, str]]:
             engine.dispose()
             shutil.rmtree(folder)
         return
-    schema = f"bench_audit_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    engine = make_engine(url.render_as_string(hide_password=False))
-    try:
-        migrate(engine)
-        yield engine, "PostgreSQL"
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with pg_schema(pg_url, "bench_audit") as scoped:
+        engine = make_engine(scoped)
+        try:
+            yield engine, "PostgreSQL"
+        finally:
+            engine.dispose()
 
 
 def size_mb(engine: Engine) -> float:

@@ -27,14 +27,15 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).parent))
+from scratch import pg_schema
 
 from config import default_rules
 from config.logging import configure_logging
@@ -272,25 +273,17 @@ def reset_postgresql(engine: Engine) -> None:
 
 
 def run_postgresql(url: str, n: int, due: int, rounds: int) -> dict[str, Any]:
-    schema = f"bench_sweep_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    engine = make_engine(scoped.render_as_string(hide_password=False))
-    try:
-        migrate(engine)
-        fill_postgresql(engine, n, due)
-        results = []
-        for i in range(rounds):
-            results.append(one_round(engine, trace=i == 0))
-            reset_postgresql(engine)
-        return median_of(results)
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with pg_schema(url, "bench_sweep") as scoped:
+        engine = make_engine(scoped)
+        try:
+            fill_postgresql(engine, n, due)
+            results = []
+            for i in range(rounds):
+                results.append(one_round(engine, trace=i == 0))
+                reset_postgresql(engine)
+            return median_of(results)
+        finally:
+            engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

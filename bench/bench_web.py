@@ -35,17 +35,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_sweep import NOW, fill_postgresql, fill_sqlite
+from scratch import pg_schema
 
 from config import load_settings
 from notifications.sink import free_port
@@ -60,33 +59,23 @@ REC_LINK = re.compile(r'href="(/recs/[^"/]+/[^"/]+)"')
 GOAL_MS = 100.0
 
 
-def database(pg: str | None, recs: int) -> tuple[str, Any]:
-    """A filled database: its URL, and how to drop it afterwards."""
+@contextmanager
+def database(pg: str | None, recs: int) -> Iterator[str]:
+    """The URL of a filled database, for the time of the block."""
     if pg is None:
-        folder = Path(tempfile.mkdtemp(prefix="bench-web-"))
-        url = f"sqlite:///{folder / 'web.db'}"
+        with tempfile.TemporaryDirectory(prefix="bench-web-") as folder:
+            url = f"sqlite:///{Path(folder) / 'web.db'}"
+            engine = make_engine(url)
+            migrate(engine)
+            fill_sqlite(engine, recs, max(1, recs // 100))
+            engine.dispose()
+            yield url
+        return
+    with pg_schema(pg, "bench_web") as url:
         engine = make_engine(url)
-        migrate(engine)
-        fill_sqlite(engine, recs, max(1, recs // 100))
+        fill_postgresql(engine, recs, max(1, recs // 100))
         engine.dispose()
-        return url, lambda: [p.unlink() for p in folder.iterdir()]
-    schema = f"bench_web_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(pg)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(pg).update_query_dict({"options": f"-csearch_path={schema}"})
-    scoped = url.render_as_string(hide_password=False)
-    engine = make_engine(scoped)
-    migrate(engine)
-    fill_postgresql(engine, recs, max(1, recs // 100))
-    engine.dispose()
-
-    def drop() -> None:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-    return scoped, drop
+        yield url
 
 
 def sessions(url: str, clients: int) -> list[str]:
@@ -291,19 +280,16 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    url, drop = database(args.pg, args.recs)
     port = free_port()
-    server = None
-    try:
+    with database(args.pg, args.recs) as url:
         tokens = sessions(url, args.clients)
         server = serve(url, port, args.workers)
-        found = asyncio.run(load(port, tokens, args.seconds, args.think))
-        report(found, "postgresql" if args.pg else "sqlite", args.recs, args)
-    finally:
-        if server is not None:
+        try:
+            found = asyncio.run(load(port, tokens, args.seconds, args.think))
+        finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-        drop()
+        report(found, "postgresql" if args.pg else "sqlite", args.recs, args)
     return 0
 
 
