@@ -65,6 +65,14 @@ def test_each_role_sees_its_pages_and_no_others(web: Any, who: str) -> None:
             assert "Recommendation 1" not in answer.text and "You may not" in answer.text
 
 
+def working_page(app: Any, client: Any, who: str = OWNER) -> str:
+    """R1 in progress (responded, planned, started), and its page as `who` sees it."""
+    with app.uow() as uow:
+        to_in_progress(uow, clock_of(app), R1)
+    sign_in(client, app, who)
+    return str(client.get(PAGE).text)
+
+
 def forms_for(app: Any, client: Any, who: str) -> set[str]:
     sign_in(client, app, who)
     page = client.get(PAGE)
@@ -102,22 +110,19 @@ def test_each_role_is_offered_the_forms_of_the_table(web: Any, who: str) -> None
 
 def test_an_update_from_the_form_is_recorded_with_its_degree(web: Any) -> None:
     app, client = web
-    with app.uow() as uow:
-        to_in_progress(uow, clock_of(app), R1)
-    sign_in(client, app, OWNER)
-    page = client.get(PAGE)
-    assert '<label for="update-note">Progress note</label>' in page.text
-    assert '<label for="update-degree">Degree met</label>' in page.text
-    assert re.search(r'<button type="submit" class="button">Send update</button>', page.text)
+    page = working_page(app, client)
+    assert '<label for="update-note">Progress note</label>' in page
+    assert '<label for="update-degree">Degree met</label>' in page
+    assert re.search(r'<button type="submit" class="button">Send update</button>', page)
     options = re.findall(
-        r'<option value="([a-z]+)"', page.text.split('id="update-degree"')[1].split("</select>")[0]
+        r'<option value="([a-z]+)"', page.split('id="update-degree"')[1].split("</select>")[0]
     )
     assert options == ["none", "partially", "moderately", "significantly", "completely"]
     sent = client.post(
         f"{PAGE}/update",
         data={
-            "csrf_token": csrf_of(page.text),
-            "version": version_of(page.text),
+            "csrf_token": csrf_of(page),
+            "version": version_of(page),
             "note": "Half way",
             "degree": "partially",
             "degree_was": "none",
@@ -158,17 +163,14 @@ def test_a_guard_refusal_is_shown_on_the_page_in_its_words(web: Any) -> None:
 
 def test_a_change_made_since_the_page_was_loaded_is_shown_not_overwritten(web: Any) -> None:
     app, client = web
-    with app.uow() as uow:
-        to_in_progress(uow, clock_of(app), R1)
-    sign_in(client, app, OWNER)
-    page = client.get(PAGE)
+    page = working_page(app, client)
     with app.uow() as uow:
         svc.record_update(uow, R1, ILAU, note="The ILAU got there first", degree="moderately")
     stale = client.post(
         f"{PAGE}/update",
         data={
-            "csrf_token": csrf_of(page.text),
-            "version": version_of(page.text),
+            "csrf_token": csrf_of(page),
+            "version": version_of(page),
             "note": "Mine",
             "degree": "partially",
             "degree_was": "none",
@@ -223,10 +225,7 @@ def _upload(client: Any, page: str, name: str, content: bytes, mime: str) -> Any
 
 def test_evidence_is_kept_by_its_hash_recorded_and_served_as_an_attachment(web: Any) -> None:
     app, client = web
-    with app.uow() as uow:
-        to_in_progress(uow, clock_of(app), R1)
-    sign_in(client, app, OWNER)
-    sent = _upload(client, client.get(PAGE).text, "report.pdf", PDF, "application/pdf")
+    sent = _upload(client, working_page(app, client), "report.pdf", PDF, "application/pdf")
     assert sent.status_code == 200 and "report.pdf" in sent.text
     digest = hashlib.sha256(PDF).hexdigest()
     kept = app.settings.web.storage_path + f"/{digest[:2]}/{digest}"
@@ -259,10 +258,7 @@ def test_uploads_over_the_limit_or_of_other_types_are_refused_and_nothing_kept(
 ) -> None:
     app, client = web
     app.settings = replace(app.settings, web=replace(app.settings.web, max_upload_bytes=2**20))
-    with app.uow() as uow:
-        to_in_progress(uow, clock_of(app), R1)
-    sign_in(client, app, OWNER)
-    refused = _upload(client, client.get(PAGE).text, name, content, "application/octet-stream")
+    refused = _upload(client, working_page(app, client), name, content, "application/octet-stream")
     assert refused.status_code in (400, 413), refused.text[-1500:]
     assert words in refused.text, refused.text[refused.text.find("<main") :][:1500]
     with app.engine.connect() as conn:
@@ -324,10 +320,7 @@ def test_a_form_not_offered_is_refused_and_changes_nothing(web: Any, who: str) -
     trail as it was."""
     app, client = web
     _secretary(app)
-    with app.uow() as uow:
-        to_in_progress(uow, clock_of(app), R1)
-    sign_in(client, app, who)
-    page = client.get(PAGE).text
+    page = working_page(app, client, who)
     with app.uow() as uow:
         version = str(svc.show_recommendation(uow, R1).version)
     for form, fields in ALL_FORMS.items():
