@@ -81,7 +81,7 @@ class Web:
         )
         from workflow.web import filters
 
-        filters.install(env)
+        filters.install(env, self.app.settings.timezone)
         return env
 
     @cached_property

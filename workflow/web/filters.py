@@ -21,15 +21,14 @@ STATE_LABEL = {
     "complete": "Complete",
     "superseded": "Superseded",
 }
-_LONDON = ZoneInfo("Europe/London")
 
 
-def long_date(value: date | datetime | None) -> str:
-    """5 April 2004 (an instant: its date and time in London)."""
+def long_date(value: date | datetime | None, zone: ZoneInfo) -> str:
+    """5 April 2004 (an instant: its date and time where the organisation works)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        local = value.astimezone(_LONDON)
+        local = value.astimezone(zone)
         return f"{local.day} {local:%B %Y, %H:%M}"
     return f"{value.day} {value:%B %Y}"
 
@@ -46,8 +45,10 @@ def size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def install(env: Environment) -> None:
-    env.filters["long_date"] = long_date
+def install(env: Environment, timezone: str) -> None:
+    """The filters, dates shown in `timezone` (the clock's)."""
+    zone = ZoneInfo(timezone)
+    env.filters["long_date"] = lambda value: long_date(value, zone)
     env.filters["state"] = state_label
     env.filters["rec_path"] = rec_path
     env.filters["size"] = size
