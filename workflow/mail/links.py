@@ -39,7 +39,11 @@ def rec_path(code: str) -> str:
 
 
 class MailLinks:
-    """The links of one transaction's messages; the secret is read (or made) on first use."""
+    """The links of one transaction's messages. Made for every transaction, so it does
+    nothing until a message asks for a link: then the secret is read (or made) and the
+    signer built, once."""
+
+    __slots__ = ("_conn", "_days", "_expires", "_now", "_secret", "_signer", "_tokens", "base_url")
 
     def __init__(
         self,
@@ -52,22 +56,21 @@ class MailLinks:
         self._conn = conn
         self._now = now
         self.base_url = base_url
-        self._expires = int((now + timedelta(days=days)).timestamp())
+        self._days = days
         self._secret = secret
+        self._signer: URLSafeSerializer | None = None
+        self._expires = 0
         self._tokens: dict[str, str] = {}
-
-    def secret(self) -> str:
-        if self._secret is None:
-            self._secret = stored_secret(self._conn, SECRET_NAME, self._now)[0]
-        return self._secret
 
     def token(self, recipient: str) -> str:
         """A token that signs `recipient` in until the links expire."""
         found = self._tokens.get(recipient)
         if found is None:
-            found = self._tokens[recipient] = str(
-                serializer(self.secret()).dumps([recipient, self._expires])
-            )
+            if self._signer is None:
+                secret = self._secret or stored_secret(self._conn, SECRET_NAME, self._now)[0]
+                self._signer = serializer(secret)
+                self._expires = int((self._now + timedelta(days=self._days)).timestamp())
+            found = self._tokens[recipient] = str(self._signer.dumps([recipient, self._expires]))
         return found
 
     def to(self, recipient: str) -> RecLink:
