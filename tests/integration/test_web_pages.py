@@ -345,3 +345,18 @@ def test_the_ilau_triage_lists_what_has_no_owner_in_the_notices_words(web: Any) 
     triage = home.split('id="unowned"')[1].split("</ul>")[0]
     assert "Without an owner (1)" in home
     assert '<a href="/recs/botj-2003/R9">botj-2003/R9</a>: no owner is assigned' in triage
+
+
+@pytest.mark.parametrize("version", ["abc", "-1", "9" * 40])
+def test_a_form_with_a_version_that_is_no_number_is_refused_in_words(
+    web: Any, version: str
+) -> None:
+    app, client = web
+    page = working_page(app, client)
+    answer = client.post(
+        f"{PAGE}/update",
+        data={"csrf_token": csrf_of(page), "version": version, "note": "n", "degree": "none"},
+    )
+    assert answer.status_code == 400 and "no usable version" in answer.text
+    with app.uow() as uow:
+        assert svc.show_recommendation(uow, R1).updates == ()

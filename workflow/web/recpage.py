@@ -165,7 +165,7 @@ async def _fire(
         return await _refused(request, code, name, status, field, message, fields)
 
     try:
-        version = int(fields["version"]) if fields.get("version") else None
+        version = _version(fields)
         stored = None
         if upload is not None and name == "update":
             stored = await run_in_threadpool(
@@ -194,6 +194,16 @@ async def _fire(
     except BadInput as exc:
         return await again(400, None, str(exc))
     return None
+
+
+def _version(fields: dict[str, str]) -> int | None:
+    """The version the page showed (a whole number), or None if the form carried none."""
+    given = fields.get("version")
+    if not given:
+        return None
+    if not given.isdigit() or len(given) > 9:
+        raise BadInput(f"this form carries no usable version ({given[:20]!r}): reload the page")
+    return int(given)
 
 
 def _too_big(limit: int) -> str:
