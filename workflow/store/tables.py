@@ -33,6 +33,8 @@ person = Table(
     Column("name", UserText(200), nullable=False),
     Column("roles", String(100), nullable=False),  # space-separated, sorted
     Column("group_name", UserText(100)),
+    # Their job title, e.g. "Head of Corporate Performance": how papers and the register name them.
+    Column("title", UserText(200)),
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", UTCDateTime, nullable=False),
 )
@@ -49,6 +51,8 @@ report = Table(
     Column("committee", UserText(120)),
     Column("responding_bodies", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # Restricted: left out of the public register (set on import, or by the ILAU).
+    Column("restricted", Boolean, nullable=False, server_default=text("false")),
 )
 
 recommendation = Table(
@@ -80,6 +84,7 @@ recommendation = Table(
     Column("signed_off_at", UTCDateTime),
     Column("completion_evidence", UserText()),
     Column("closure_note", UserText()),
+    Column("restricted", Boolean, nullable=False, server_default=text("false")),
     UniqueConstraint("report_id", "ref"),
     CheckConstraint(in_list("state", STATES), name="state"),
     CheckConstraint(in_list("degree", DEGREES), name="degree"),
@@ -322,4 +327,4 @@ agenda_item = Table(
 name_user_text(metadata.tables.values())
 
 # The web application's tables share this metadata: whoever imports the tables has them all.
-from workflow.store import access  # noqa: E402, F401
+from workflow.store import access, outward  # noqa: E402, F401
