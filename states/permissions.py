@@ -74,6 +74,11 @@ PERMISSIONS: dict[str, Permission] = {
     ),
     "audit.view": Permission(owner=False, roles=frozenset({"ilau", "board", "admin"})),
     "papers.view": Permission(owner=False, roles=frozenset({"ilau", "secretary", "board"})),
+    # Outward: tokens for others (anyone may manage their own), webhooks, restricting what
+    # the public register shows.
+    "token.manage": Permission(owner=False, roles=frozenset({"ilau", "admin"})),
+    "webhook.manage": Permission(owner=False, roles=frozenset({"ilau", "admin"})),
+    "restrict": _ILAU,
 }
 
 

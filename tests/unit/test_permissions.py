@@ -58,11 +58,17 @@ ALLOWED: dict[str, set[str]] = {
     "view": {"owner", "ilau", "board", "secretary", "admin", "ilau_owner"},
     "audit.view": {"ilau", "board", "admin", "ilau_owner"},
     "papers.view": {"ilau", "secretary", "board", "ilau_owner"},
+    "token.manage": {"ilau", "admin", "ilau_owner"},
+    "webhook.manage": {"ilau", "admin", "ilau_owner"},
+    "restrict": {"ilau", "ilau_owner"},
 }
 _DIRECTORY = {"raise", "import", "person.add", "person.deactivate", "audit.view", "papers.view"} | {
     "committee.add",
     "meeting.add",
     "meeting.plan",
+    "token.manage",
+    "webhook.manage",
+    "restrict",
 }
 
 

@@ -93,12 +93,14 @@ class AuditWriter:
     writes, so that concurrent writers queue for the shortest time and never deadlock on it.
     """
 
-    __slots__ = ("_conn", "_now", "_rows")
+    __slots__ = ("_conn", "_now", "_rows", "via")
 
     def __init__(self, conn: Connection, now: datetime) -> None:
         self._conn = conn
         self._now = now
         self._rows: list[dict[str, Any]] = []
+        self.via: str | None = None
+        """What the acts came through (an API token): recorded in each event's changes."""
 
     def append(
         self,
@@ -113,6 +115,8 @@ class AuditWriter:
         changes: dict[str, Any] | None = None,
     ) -> None:
         """Add one event to be written when the transaction commits."""
+        if self.via is not None:
+            changes = {**(changes or {}), "via": self.via}
         self._rows.append(
             {
                 "at": self._now,

@@ -42,6 +42,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "meeting": ("committees",),
     "agenda": ("committees",),
     "serve": ("web",),
+    "token": ("tokens",),
+    "calendar": ("tokens",),
 }
 
 

@@ -24,7 +24,11 @@ from workflow.lifecycle.oversight import (
     supersede,
 )
 from workflow.lifecycle.raising import raise_recommendation
-from workflow.lifecycle.views import list_recommendations, show_recommendation
+from workflow.lifecycle.views import (
+    list_recommendations,
+    recommendation_page,
+    show_recommendation,
+)
 
 __all__ = [
     "close_action",
@@ -37,6 +41,7 @@ __all__ = [
     "plan",
     "raise_recommendation",
     "reassign",
+    "recommendation_page",
     "record_update",
     "reopen",
     "request_extension",

@@ -195,6 +195,27 @@ def _summary_fields(row: Any, today: date) -> dict[str, Any]:
     }
 
 
+def _filtered(
+    stmt: Select[Any],
+    today: date,
+    state: str | None,
+    owner: str | None,
+    report_key: str | None,
+    overdue: bool,
+) -> Select[Any]:
+    if state is not None and state not in STATES:
+        raise BadInput(f"unknown state {state!r} (known: {', '.join(STATES)})")
+    if state is not None:
+        stmt = stmt.where(_r.state == state)
+    if owner is not None:
+        stmt = stmt.where(_owner.c.email == normalise_email(owner))
+    if report_key is not None:
+        stmt = stmt.where(report.c.key == report_key)
+    if overdue:
+        stmt = stmt.where(_r.next_due < today)
+    return stmt
+
+
 def list_recommendations(
     uow: UnitOfWork,
     *,
@@ -205,20 +226,32 @@ def list_recommendations(
     limit: int | None = None,
 ) -> list[RecSummary]:
     """Recommendations matching every filter given (the first `limit`), in one query."""
-    if state is not None and state not in STATES:
-        raise BadInput(f"unknown state {state!r} (known: {', '.join(STATES)})")
-    stmt = _summary_select()
-    if state is not None:
-        stmt = stmt.where(_r.state == state)
-    if owner is not None:
-        stmt = stmt.where(_owner.c.email == normalise_email(owner))
-    if report_key is not None:
-        stmt = stmt.where(report.c.key == report_key)
     with uow.read() as tx:
-        if overdue:
-            stmt = stmt.where(_r.next_due < tx.today)
+        stmt = _filtered(_summary_select(), tx.today, state, owner, report_key, overdue)
         stmt = stmt.order_by(report.c.key, _r.id).limit(limit)
         return [RecSummary(**_summary_fields(row, tx.today)) for row in tx.conn.execute(stmt)]
+
+
+def recommendation_page(
+    uow: UnitOfWork,
+    *,
+    state: str | None = None,
+    owner: str | None = None,
+    report_key: str | None = None,
+    overdue: bool = False,
+    after: int | None = None,
+    limit: int = 100,
+) -> tuple[list[RecSummary], int | None]:
+    """One page of the recommendations matching the filters, in the order they were raised,
+    after the one whose (internal) id is `after`; and the id to pass for the next page, or
+    None if this is the last. Keyset paging: page 1000 costs what page 1 does."""
+    with uow.read() as tx:
+        stmt = _filtered(_summary_select(), tx.today, state, owner, report_key, overdue)
+        if after is not None:
+            stmt = stmt.where(_r.id > after)
+        rows = tx.conn.execute(stmt.order_by(_r.id).limit(limit + 1)).all()
+        found = [RecSummary(**_summary_fields(row, tx.today)) for row in rows[:limit]]
+        return found, (rows[limit - 1].id if len(rows) > limit else None)
 
 
 def _sign_off(extra: Any) -> tuple[SignOff | None, str | None]:

@@ -25,7 +25,10 @@ from workflow.store.dialect import begin_read_only, translated
 
 
 class Journal(Protocol):
-    """Collects a transaction's audit events and writes them at its end."""
+    """Collects a transaction's audit events and writes them at its end; `via`, when set,
+    names what the acts came through (an API token), and is recorded with each event."""
+
+    via: str | None
 
     def append(
         self,
@@ -91,6 +94,9 @@ class UnitOfWork:
         self.links = links
         self._conn: Connection | None = None
         self._reading: Tx | None = None
+        self.via: str | None = None
+        """What this unit of work's acts come through, if not the actor's own hand (e.g.
+        "token 3 (ci)"); every audit event its writes append records it."""
 
     def __enter__(self) -> UnitOfWork:
         self._conn = self.engine.connect()
@@ -111,14 +117,9 @@ class UnitOfWork:
 
     def _tx(self, conn: Connection) -> Tx:
         now = self.clock.now()
-        return Tx(
-            conn,
-            now,
-            self.clock.today(),
-            self.rules,
-            self.journal(conn, now),
-            self.links(conn, now),
-        )
+        journal = self.journal(conn, now)
+        journal.via = self.via
+        return Tx(conn, now, self.clock.today(), self.rules, journal, self.links(conn, now))
 
     @contextmanager
     def write(self) -> Iterator[Tx]:

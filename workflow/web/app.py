@@ -13,6 +13,7 @@ from states import Refused
 from workflow.bootstrap import App
 from workflow.errors import RectrackError
 from workflow.web import login, pages, recpage
+from workflow.web.api import PREFIX, create_api
 from workflow.web.context import Web
 from workflow.web.errors import on_error, on_http_error, on_rectrack_error
 from workflow.web.security import Protect
@@ -21,8 +22,9 @@ STATIC = Path(__file__).parent / "static"
 _REC = "/recs/{report}/{ref}"
 
 
-def routes() -> list[BaseRoute]:
+def routes(web: Web) -> list[BaseRoute]:
     return [
+        Mount(PREFIX, app=create_api(web)),
         Route("/", pages.home),
         Route("/login", login.login_form, methods=["GET"]),
         Route("/login", login.login_submit, methods=["POST"]),
@@ -50,7 +52,7 @@ def create_app(app: App) -> Protect:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        routes=routes(),
+        routes=routes(web),
         exception_handlers={
             HTTPException: on_http_error,
             RectrackError: on_rectrack_error,

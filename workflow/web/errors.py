@@ -18,6 +18,7 @@ from workflow.errors import (
     UnknownRecommendation,
     UnknownReport,
 )
+from workflow.web.api import problems as api_problems
 from workflow.web.render import page
 
 log = get_logger("rectrack.web")
@@ -42,7 +43,14 @@ async def not_found(request: Request, message: str | None = None) -> Response:
     )
 
 
+def _api(request: Request) -> bool:
+    """Whether the API's address space (which answers in problem documents, not pages)."""
+    return request.url.path.startswith("/api/")
+
+
 async def on_http_error(request: Request, exc: Exception) -> Response:
+    if _api(request):  # an address under /api/ that not even the API's mount matched
+        return await api_problems.on_http(request, exc)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 404:
         return await not_found(request)
@@ -55,6 +63,8 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
 
 async def on_rectrack_error(request: Request, exc: Exception) -> Response:
     """An engine error that reached the top: its words, with its status."""
+    if _api(request):
+        return await api_problems.on_engine(request, exc)
     if isinstance(exc, (UnknownRecommendation, UnknownReport, UnknownCommittee, UnknownPerson)):
         return await not_found(request, str(exc))
     if isinstance(exc, Refused):
@@ -68,6 +78,8 @@ async def on_rectrack_error(request: Request, exc: Exception) -> Response:
 
 async def on_error(request: Request, exc: Exception) -> Response:
     """Anything else: logged with its traceback; the page says only that it happened."""
+    if _api(request):
+        return await api_problems.on_error(request, exc)
     request.state.person = getattr(request.state, "person", None)  # no database needed now
     log.exception("unhandled error", error=repr(exc), path=request.url.path)
     return await problem(
