@@ -44,6 +44,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "serve": ("web",),
     "token": ("tokens",),
     "calendar": ("tokens",),
+    "webhook": ("webhooks",),
+    "publish": ("publish",),
 }
 
 
