@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -189,7 +190,7 @@ def bearer(uow: UnitOfWork, secret: str, kind: str) -> Bearer | None:
     with uow.read() as tx:
         row = tx.conn.execute(
             _select()
-            .add_columns(person)
+            .add_columns(*(c.label(f"p_{c.name}") for c in person.c))
             .where(_t.token_hash == hashed, _t.kind == kind, person.c.active.is_(True))
         ).first()
         if row is None:
@@ -197,8 +198,10 @@ def bearer(uow: UnitOfWork, secret: str, kind: str) -> Bearer | None:
         info = _info(row)
         if not info.usable(tx.today):
             return None
+        fields = row._mapping
+        who = person_from_row(SimpleNamespace(**{c.name: fields[f"p_{c.name}"] for c in person.c}))
         touch = info.last_used_at is None or tx.now - info.last_used_at >= TOUCH_EVERY
-        return Bearer(person_from_row(row), info, hashed, touch)
+        return Bearer(who, info, hashed, touch)
 
 
 def touch(uow: UnitOfWork, used: Bearer) -> None:

@@ -12,7 +12,7 @@ from starlette.staticfiles import StaticFiles
 from states import Refused
 from workflow.bootstrap import App
 from workflow.errors import RectrackError
-from workflow.web import login, pages, recpage
+from workflow.web import feeds, login, pages, recpage
 from workflow.web.api import PREFIX, create_api
 from workflow.web.context import Web
 from workflow.web.errors import on_error, on_http_error, on_rectrack_error
@@ -39,6 +39,7 @@ def routes(web: Web) -> list[BaseRoute]:
         Route("/meetings", pages.meetings_page),
         Route("/meetings/{committee}/{day}/paper.{fmt}", pages.paper),
         Route("/audit", pages.audit_page),
+        Route("/calendar/{token}.ics", feeds.calendar),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
