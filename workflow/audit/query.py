@@ -31,6 +31,8 @@ class AuditQuery:
     limit: int | None = None
     newest_first: bool = False
     after_id: int | None = None
+    events: tuple[str, ...] | None = None
+    """Events of any of these kinds (beside `event`, which names one)."""
 
 
 def events_select(q: AuditQuery) -> Select[Any]:
@@ -45,6 +47,8 @@ def events_select(q: AuditQuery) -> Select[Any]:
     ):
         if value is not None:
             stmt = stmt.where(column == value)
+    if q.events is not None:
+        stmt = stmt.where(t.event.in_(q.events))
     if q.since is not None:
         stmt = stmt.where(t.at >= q.since)
     if q.until is not None:

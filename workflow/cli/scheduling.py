@@ -144,11 +144,20 @@ def _send_job(app: App) -> Mapping[str, Any]:
     return {"sent": report.sent, "failed": report.failed, "pending": report.pending}
 
 
+def _webhook_job(app: App) -> Mapping[str, Any]:
+    from workflow.chasing.webhook_delivery import deliver_webhooks
+
+    with app.uow() as uow:
+        report = deliver_webhooks(uow)
+    return {"delivered": report.delivered, "failed": report.failed}
+
+
 @cli.command("scheduler")
 @click.option("--once", is_flag=True, help="Run every job once, then exit (1 if one failed).")
 @click.pass_context
 def scheduler_command(ctx: click.Context, once: bool) -> None:
-    """Run the sweep, the agendas and the outbox sender on their schedules until stopped."""
+    """Run the sweep, the agendas, the outbox sender and the webhook deliveries on their
+    schedules until stopped."""
     # APScheduler, and the papers' libraries, load only for this command.
     from workflow.chasing.scheduler import Job, run_scheduler
 
@@ -161,6 +170,7 @@ def scheduler_command(ctx: click.Context, once: bool) -> None:
         Job("sweep", lambda: _sweep_job(app), cron=settings.sweep_cron),
         Job("agenda", lambda: _agenda_job(app), cron=settings.sweep_cron),
         Job("send", lambda: _send_job(app), every_seconds=settings.send_every_seconds),
+        Job("webhooks", lambda: _webhook_job(app), every_seconds=settings.send_every_seconds),
     ]
     if not run_scheduler(jobs, settings, app.settings.timezone, once) and once:
         ctx.exit(FAILED)
