@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_audit.py
 	$(PY) bench/bench_report.py
 	$(PY) bench/bench_web.py --pg $(BENCH_PG)
+	$(PY) bench/bench_api.py --pg $(BENCH_PG)
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-out

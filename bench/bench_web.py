@@ -120,8 +120,10 @@ class Browser:
     """A minimal HTTP/1.1 client on one kept-alive connection: the load generator shares
     the machine's two cores with the server and the database, so it must cost little."""
 
-    def __init__(self, host: str, port: int, cookie: str) -> None:
-        self.host, self.port, self.cookie = host, port, cookie
+    def __init__(self, host: str, port: int, cookie: str, header: str | None = None) -> None:
+        self.host, self.port = host, port
+        # What proves who it is: the session cookie, or (the API's) another header line.
+        self.credential = header or f"Cookie: rectrack_session={cookie}"
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -146,7 +148,7 @@ class Browser:
         body = urlencode(form).encode() if form is not None else b""
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-            f"Cookie: rectrack_session={self.cookie}\r\n"
+            f"{self.credential}\r\n"
             f"Origin: http://{self.host}:{self.port}\r\n"
         )
         if form is not None:

@@ -39,16 +39,38 @@ def _default(f: dataclasses.Field[Any]) -> Any:
     return dataclasses.MISSING
 
 
+_Spec = tuple[tuple[str, str, Any, Any], ...]
+_SPECS: dict[type, _Spec | None] = {}
+_MISSING = dataclasses.MISSING
+
+
+def _spec(cls: type) -> _Spec | None:
+    """How instances of `cls` print, worked out once per class (None: not a dataclass):
+    per field, its attribute, its JSON name, whether it is left out, and its default."""
+    if cls not in _SPECS:
+        _SPECS[cls] = (
+            tuple(
+                (f.name, f.metadata.get(_NAME, f.name), f.metadata.get(_OMIT), _default(f))
+                for f in dataclasses.fields(cls)
+            )
+            if dataclasses.is_dataclass(cls)
+            else None
+        )
+    return _SPECS[cls]
+
+
 def plain(value: Any) -> Any:
     """`value` as JSON-ready data: dicts, lists, strings, numbers, booleans and None."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    spec = _spec(type(value))
+    if spec is not None:
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
-            omit = f.metadata.get(_OMIT)
-            if omit == "always" or (omit and item == _default(f)):
+        for attr, key, omit, default in spec:
+            item = getattr(value, attr)
+            if omit == "always" or (omit and item == default):
                 continue
-            out[f.metadata.get(_NAME, f.name)] = plain(item)
+            out[key] = plain(item)
         return out
     if isinstance(value, datetime):
         return instant_text(value)

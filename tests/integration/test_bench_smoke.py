@@ -98,3 +98,18 @@ def test_bench_web_prints_each_page_type_and_the_ratio(
         assert int(line.split()[len(kind.split())]) > 0  # requests were made and timed
     assert "p99 < 100 ms" in out and "requests per second:" in out
     assert float(out.split("ratio rec-page/static:")[1].split()[0]) > 0
+
+
+def test_bench_api_walks_the_overdue_pages_and_prints_the_ratio(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = run_bench(
+        "bench_api.py",
+        ["--recs", "2000", "--clients", "2", "--seconds", "1", "--think", "0", "--workers", "1"],
+        capsys,
+        monkeypatch,
+    )
+    line = next(line for line in out.splitlines() if line.startswith("GET /api/v1/recs"))
+    assert int(line.split()[2]) > 0 and "p99 < 50 ms" in line
+    assert "10 overdue" in out  # the data's overdue, each page walked to its end
+    assert float(out.split("ratio api/sql:")[1].split()[0]) > 0

@@ -4,6 +4,7 @@ that each build the application from the same settings (passed in the environmen
 from __future__ import annotations
 
 import os
+import socket
 from typing import Any
 
 from config import load_settings
@@ -58,4 +59,23 @@ def serve(app: App, host: str, port: int, workers: int, config_path: str | None)
         os.environ["RECTRACK_NOW"] = app.settings.now
     if config_path:
         os.environ["RECTRACK_CONFIG"] = os.path.abspath(config_path)
-    uvicorn.run("workflow.web.server:from_environment", factory=True, workers=workers, **common)
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
+        "workflow.web.server:from_environment", factory=True, workers=workers, **common
+    )
+    Multiprocess(config, sockets=[listening_socket(host, port)]).run()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The socket the workers share, made as uvicorn's `bind_socket` does but with its
+    protocol said: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on connections
+    accepted from a socket whose `proto` is IPPROTO_TCP, and uvicorn leaves it 0, so every
+    keep-alive response would wait ~40 ms for the client's delayed ACK (uvicorn issue 3149).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -18,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import Request
 
 from workflow.directory.people import Person
-from workflow.directory.tokens import Bearer, bearer, touch
+from workflow.directory.tokens import bearer, touch
 from workflow.store.uow import UnitOfWork
 from workflow.web.api.problems import ApiProblem
 from workflow.web.auth import web_of
@@ -36,11 +35,13 @@ class Caller:
     uow: UnitOfWork
 
 
-def authenticated(
+def calling(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(SCHEME)]
-) -> Bearer:
-    """The token presented, checked before anything else of the request is (so that nobody
-    without a token learns even which input is wrong): 401 without a usable one."""
+) -> Iterator[Caller]:
+    """The token's person, and a unit of work acting as them whose audit events name the
+    token: checked before anything else of the request is (so that nobody without a valid
+    token learns even which input is wrong); 401 without a usable one. The check and the
+    work share one connection."""
     if credentials is None:
         raise ApiProblem(401, "send a token: Authorization: Bearer TOKEN (rectrack token create)")
     with web_of(request).app.uow(check=False) as uow:
@@ -50,19 +51,13 @@ def authenticated(
                 401, "the token is not valid: unknown, revoked, expired, or its person inactive"
             )
         touch(uow, found)
-    request.state.person = found.person
-    return found
+        request.state.person = found.person
+        uow.via = f"token {found.token.id} ({found.token.name})"
+        yield Caller(found.person, uow)
 
 
-Token = Annotated[Bearer, Depends(authenticated)]
-
-
-@contextmanager
-def calling(request: Request, token: Bearer) -> Iterator[Caller]:
-    """A unit of work acting as the token's person, its audit events naming the token."""
-    with web_of(request).app.uow(check=False) as uow:
-        uow.via = f"token {token.token.id} ({token.token.name})"
-        yield Caller(token.person, uow)
+Token = Annotated[Caller, Depends(calling)]
+"""An endpoint's caller: declare a parameter `caller: Token`."""
 
 
 def cursor_for(last_id: int) -> str:

@@ -20,7 +20,7 @@ from workflow.lifecycle import service as svc
 from workflow.lifecycle.transition import Outcome
 from workflow.plain import plain
 from workflow.store.uow import UnitOfWork
-from workflow.web.api.access import Token, calling
+from workflow.web.api.access import Token
 from workflow.web.api.problems import EVENT_RESPONSES, ApiProblem
 from workflow.web.api.schemas import list_of, model_of
 
@@ -198,15 +198,14 @@ def expected_version(if_match: str | None) -> int | None:
 def _endpoint(name: str, body: type[_Body], call: Call) -> Callable[..., Response]:
     def fire(
         request: Request,
-        token: Token,
+        caller: Token,
         report: str,
         ref: str,
         payload: _Body,
         if_match: Annotated[str | None, Header(description='The version seen, as "7".')] = None,
     ) -> Response:
         version = expected_version(if_match)
-        with calling(request, token) as caller:
-            outcome = call(caller.uow, f"{report}/{ref}", caller.person.email, version, payload)
+        outcome = call(caller.uow, f"{report}/{ref}", caller.person.email, version, payload)
         items = outcome if isinstance(outcome, list) else [outcome]
         return JSONResponse(
             {**plain(items[-1]), "events": plain(items)},

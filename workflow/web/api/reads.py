@@ -19,14 +19,7 @@ from workflow.lifecycle import service as svc
 from workflow.lifecycle.offers import offers_for
 from workflow.lifecycle.views import RecSummary, RecView
 from workflow.plain import plain
-from workflow.web.api.access import (
-    Caller,
-    Token,
-    after_cursor,
-    calling,
-    cursor_for,
-    next_link,
-)
+from workflow.web.api.access import Caller, Token, after_cursor, cursor_for, next_link
 from workflow.web.api.problems import RESPONSES, ApiProblem
 from workflow.web.api.schemas import model_of, page_of
 from workflow.web.auth import web_of
@@ -56,7 +49,7 @@ def _may(caller: Caller, operation: str) -> None:
 )
 def list_recs(
     request: Request,
-    token: Token,
+    caller: Token,
     state: State | None = None,
     owner: Annotated[str | None, Query(max_length=254)] = None,
     report: Annotated[str | None, Query(max_length=64)] = None,
@@ -67,18 +60,17 @@ def list_recs(
     """Those matching every filter given, in the order they were raised. An owner (without
     a role that oversees) sees only their own, whatever `owner` says."""
     after = after_cursor(cursor)
-    with calling(request, token) as caller:
-        if not sees_every_recommendation(caller.person):
-            owner = caller.person.email
-        found, last = svc.recommendation_page(
-            caller.uow,
-            state=state,
-            owner=owner,
-            report_key=report,
-            overdue=overdue,
-            after=after,
-            limit=limit,
-        )
+    if not sees_every_recommendation(caller.person):
+        owner = caller.person.email
+    found, last = svc.recommendation_page(
+        caller.uow,
+        state=state,
+        owner=owner,
+        report_key=report,
+        overdue=overdue,
+        after=after,
+        limit=limit,
+    )
     more = cursor_for(last) if last is not None else None
     return _json({"items": found, "next": next_link(request, more)})
 
@@ -88,12 +80,11 @@ def list_recs(
     response_model=model_of(RecView),
     summary="One recommendation in full, with its history",
 )
-def show_rec(request: Request, token: Token, report: str, ref: str) -> Response:
+def show_rec(request: Request, caller: Token, report: str, ref: str) -> Response:
     """What `rec show --json` prints; its version is also the ETag (send it as If-Match)."""
-    with calling(request, token) as caller:
-        view = svc.show_recommendation(caller.uow, f"{report}/{ref}")
-        if not offers_for(caller.uow, view, caller.person).visible:
-            raise ApiProblem(403, f"{view.id} is neither yours nor yours to oversee")
+    view = svc.show_recommendation(caller.uow, f"{report}/{ref}")
+    if not offers_for(caller.uow, view, caller.person).visible:
+        raise ApiProblem(403, f"{view.id} is neither yours nor yours to oversee")
     return _json(view, ETag=f'"{view.version}"')
 
 
@@ -102,9 +93,8 @@ def show_rec(request: Request, token: Token, report: str, ref: str) -> Response:
     response_model=list[model_of(ReportSummary)],  # type: ignore[misc]
     summary="Every report, its recommendations counted by state",
 )
-def reports(request: Request, token: Token) -> Response:
-    with calling(request, token) as caller:
-        return _json(list_reports(caller.uow))
+def reports(request: Request, caller: Token) -> Response:
+    return _json(list_reports(caller.uow))
 
 
 @router.get(
@@ -114,7 +104,7 @@ def reports(request: Request, token: Token) -> Response:
 )
 def audit(
     request: Request,
-    token: Token,
+    caller: Token,
     rec: Annotated[str | None, Query(max_length=100, description="REPORT_KEY/REF")] = None,
     actor: Annotated[str | None, Query(max_length=254)] = None,
     report: Annotated[str | None, Query(max_length=64)] = None,
@@ -126,23 +116,22 @@ def audit(
     cursor: Cursor = None,
 ) -> Response:
     """The same filters as `rectrack audit`; pages by event id, never by offset."""
+    _may(caller, "audit.view")
     after = after_cursor(cursor)
-    with calling(request, token) as caller:
-        _may(caller, "audit.view")
-        tz = web_of(request).app.settings.timezone
-        query = AuditQuery(
-            rec=rec,
-            actor=actor.strip().lower() if actor else None,
-            report=report,
-            event=event,
-            since=parse_bound(since, tz) if since else None,
-            until=parse_bound(until, tz, end=True) if until else None,
-            limit=limit + 1,
-            newest_first=newest_first,
-            after_id=after,
-        )
-        with caller.uow.read() as tx:
-            events = trail_events(tx.conn, query)
+    tz = web_of(request).app.settings.timezone
+    query = AuditQuery(
+        rec=rec,
+        actor=actor.strip().lower() if actor else None,
+        report=report,
+        event=event,
+        since=parse_bound(since, tz) if since else None,
+        until=parse_bound(until, tz, end=True) if until else None,
+        limit=limit + 1,
+        newest_first=newest_first,
+        after_id=after,
+    )
+    with caller.uow.read() as tx:
+        events = trail_events(tx.conn, query)
     more = cursor_for(events[limit - 1].seq) if len(events) > limit else None
     return _json({"items": events[:limit], "next": next_link(request, more)})
 
@@ -154,12 +143,11 @@ def audit(
 )
 def audit_as_of(
     request: Request,
-    token: Token,
+    caller: Token,
     at: Annotated[str, Query(description="A date (its end) or a date-time.", max_length=40)],
     report: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    with calling(request, token) as caller:
-        _may(caller, "audit.view")
-        instant = as_of_instant(at, web_of(request).app.settings.timezone)
-        with caller.uow.read() as tx:
-            return _json(as_of(tx.conn, instant, report))
+    _may(caller, "audit.view")
+    instant = as_of_instant(at, web_of(request).app.settings.timezone)
+    with caller.uow.read() as tx:
+        return _json(as_of(tx.conn, instant, report))
