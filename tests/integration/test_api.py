@@ -302,3 +302,35 @@ def test_the_openapi_document_describes_every_route(web: Any) -> None:
     assert {"/recs", "/recs/{report}/{ref}", "/reports", "/audit", "/audit/as-of"} <= paths
     assert "/recs/{report}/{ref}/events/update" in paths
     assert doc["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
+
+
+def test_a_plan_takes_actions_as_objects_or_as_the_command_line_writes_them(web: Any) -> None:
+    app, client = web
+    token = token_for(app, world.ILAU)
+    for body in ("MPS", "MPA"):
+        answer = {"body": body, "text": "Accepted"}
+        assert client.post(R1 + "/events/respond", headers=auth(token), json=answer).is_success
+    target = (app.clock.today() + timedelta(days=60)).isoformat()
+    plan = {
+        "actions": [
+            {"text": "Train the custody staff", "owner": world.OWNER, "target": target},
+            f"Audit the suites|{world.OWNER.upper()}|{target}",
+        ]
+    }
+    got = client.post(R1 + "/events/plan", headers=auth(token), json=plan)
+    assert got.status_code == 200, got.text
+    actions = client.get(R1, headers=auth(token)).json()["actions"]
+    assert [(a["number"], a["text"], a["owner"]) for a in actions] == [
+        (1, "Train the custody staff", world.OWNER),
+        (2, "Audit the suites", world.OWNER),
+    ]
+    bad = {"actions": ["no bars here"]}
+    assert (
+        "expected"
+        in problem(
+            client.post(
+                f"/api/v1/recs/{world.REPORT}/R2/events/plan", headers=auth(token), json=bad
+            ),
+            400,
+        )["detail"]
+    )

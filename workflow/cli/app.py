@@ -30,8 +30,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "init": ("commands",),
     "import": ("commands",),
     "people": ("commands",),
-    "report": ("commands", "committees"),
-    "rec": ("recs", "events"),
+    "report": ("commands", "committees", "links"),
+    "rec": ("recs", "events", "links"),
     "escalate": ("events",),
     "audit": ("audit",),
     "sweep": ("scheduling",),
@@ -46,6 +46,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "calendar": ("tokens",),
     "webhook": ("webhooks",),
     "publish": ("publish",),
+    "ingest": ("ingest",),
 }
 
 

@@ -57,7 +57,19 @@ class ActionIn(_Body):
 
 
 class Plan(_Body):
-    actions: list[ActionIn] = Field(default_factory=list, max_length=100)
+    actions: list[ActionIn | Annotated[str, Field(max_length=20000)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description='Each an object, or as on the command line: "TEXT|OWNER_EMAIL|YYYY-MM-DD".',
+    )
+
+    def planned(self) -> list[tuple[str, str, date]]:
+        return [
+            svc.parse_action(a, n)
+            if isinstance(a, str)
+            else (a.text, a.owner.strip().lower(), a.target)
+            for n, a in enumerate(self.actions, start=1)
+        ]
 
 
 class Note(_Body):
@@ -125,7 +137,7 @@ EVENTS: dict[str, tuple[type[_Body], Call]] = {
             c,
             a,
             expected_version=v,
-            actions=[(x.text, x.owner.strip().lower(), x.target) for x in b.actions],
+            actions=b.planned(),
         ),
     ),
     "start": (Note, lambda u, c, a, v, b: svc.start(u, c, a, expected_version=v, **_kw(b))),

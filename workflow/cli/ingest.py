@@ -1,0 +1,1 @@
+"""`rectrack ingest FILE` (issue 13; being built)."""
