@@ -79,6 +79,8 @@ PERMISSIONS: dict[str, Permission] = {
     "token.manage": Permission(owner=False, roles=frozenset({"ilau", "admin"})),
     "webhook.manage": Permission(owner=False, roles=frozenset({"ilau", "admin"})),
     "restrict": _ILAU,
+    # Issuing a committee's paper: it is then kept as it was, for good.
+    "paper.issue": _COMMITTEES,
 }
 
 

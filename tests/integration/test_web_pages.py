@@ -294,6 +294,26 @@ def test_a_secretary_sees_the_agenda_items_and_downloads_the_paper(web: Any) -> 
     assert client.get(f"{stem}.docx").status_code == 403
 
 
+def test_an_issued_paper_is_downloaded_as_it_was_issued(web: Any) -> None:
+    from workflow.directory.committees import add_committee, add_meeting
+    from workflow.reporting.issued import issue_paper, paper_files
+
+    app, client = web
+    _secretary(app)
+    meeting = clock_of(app).today() + timedelta(days=10)
+    with app.uow() as uow:
+        add_committee(uow, "PPRC", cadence="monthly", secretary=SECRETARY, actor=ILAU)
+        add_meeting(uow, "PPRC", meeting, actor=ILAU)
+        issued = issue_paper(uow, "PPRC", meeting=meeting, actor=SECRETARY)
+        kept = paper_files(uow, issued.id, "docx")[0][1]
+    clock_of(app).move_to(clock_of(app).now() + timedelta(days=3))
+    with app.uow() as uow:
+        svc.respond(uow, "botj-2003/R1", ILAU, body="MPS", text="Accepted later")
+    sign_in(client, app, SECRETARY)
+    got = client.get(f"/meetings/PPRC/{meeting.isoformat()}/paper.docx")
+    assert got.status_code == 200 and got.content == kept
+
+
 ALL_FORMS = {
     "update": {"note": "n", "degree": "none", "degree_was": "none"},
     "respond": {"body": "MPS", "response": "r"},

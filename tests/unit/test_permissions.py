@@ -61,6 +61,7 @@ ALLOWED: dict[str, set[str]] = {
     "token.manage": {"ilau", "admin", "ilau_owner"},
     "webhook.manage": {"ilau", "admin", "ilau_owner"},
     "restrict": {"ilau", "ilau_owner"},
+    "paper.issue": {"ilau", "ilau_owner", "secretary"},
 }
 _DIRECTORY = {"raise", "import", "person.add", "person.deactivate", "audit.view", "papers.view"} | {
     "committee.add",
@@ -69,6 +70,7 @@ _DIRECTORY = {"raise", "import", "person.add", "person.deactivate", "audit.view"
     "token.manage",
     "webhook.manage",
     "restrict",
+    "paper.issue",
 }
 
 

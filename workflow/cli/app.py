@@ -47,6 +47,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "webhook": ("webhooks",),
     "publish": ("publish",),
     "ingest": ("ingest",),
+    "paper": ("papers",),
 }
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from workflow.audit.trail import canonical
 from workflow.directory.committees import (
@@ -29,6 +29,7 @@ from workflow.reporting.board import board_items
 from workflow.reporting.items import AgendaItem
 from workflow.reporting.portfolio import RecFacts, ReportFacts, load_recommendations, reports_info
 from workflow.reporting.scrutiny import new_reports, report_items
+from workflow.store.outward import issued_paper
 from workflow.store.tables import agenda_item, meeting, report
 from workflow.store.uow import Tx, UnitOfWork
 
@@ -68,10 +69,24 @@ def _start(day: date, timezone: str) -> datetime:
 # --- generation and storage -----------------------------------------------------------------
 
 
+def _since(tx: Tx, com: Committee, day: date, timezone: str) -> tuple[date, datetime]:
+    """Where "since the last meeting" starts: when the committee's last paper (for an
+    earlier meeting) was issued, for that is what members were last told; without one, the
+    start of the previous meeting's day."""
+    issued: datetime | None = tx.conn.execute(
+        select(func.max(issued_paper.c.issued_at)).where(
+            issued_paper.c.committee_id == com.id, issued_paper.c.meeting < day
+        )
+    ).scalar()
+    if issued is not None:
+        return issued.astimezone(ZoneInfo(timezone)).date(), issued
+    since = previous_meeting(tx.conn, com, day)
+    return since, _start(since, timezone)
+
+
 def build_agenda(tx: Tx, com: Committee, day: date, timezone: str) -> Agenda:
     """The items of `com`'s meeting on `day`, from the data as of now."""
-    since = previous_meeting(tx.conn, com, day)
-    since_at = _start(since, timezone)
+    since, since_at = _since(tx, com, day, timezone)
     own = list(
         tx.conn.execute(select(report.c.key).where(report.c.committee == com.name)).scalars()
     )

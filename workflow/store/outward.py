@@ -1,5 +1,5 @@
 """The tables of rectrack's outward faces: personal access tokens (the API's and the calendar
-feeds') and webhook subscriptions.
+feeds'), webhook subscriptions, and committee papers as issued.
 
 Tokens are stored only as their SHA-256, as sign-in links are. A webhook's queue is the audit
 trail itself: each subscription keeps the id of the last event delivered to it, so whatever
@@ -17,9 +17,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from workflow.store.schema import UserText, UTCDateTime, in_list, metadata, name_user_text
@@ -63,3 +65,32 @@ webhook = Table(
 )
 
 name_user_text((access_token, webhook))
+
+
+# A committee paper as issued: its bytes in every format, kept forever, each with its SHA-256
+# (also in the audit trail's `paper.issue` event). Nothing ever updates or deletes them.
+issued_paper = Table(
+    "issued_paper",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", ForeignKey("committee.id"), nullable=False),
+    Column("meeting", Date, nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("issued_by", String(254), nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the DOCX: the paper as members get it
+    UniqueConstraint("committee_id", "meeting"),
+    UniqueConstraint("committee_id", "number"),
+)
+
+issued_paper_file = Table(
+    "issued_paper_file",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("paper_id", ForeignKey("issued_paper.id"), nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("name", String(200), nullable=False),  # the file's name ("paper.md", a figure ...)
+    Column("content", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    UniqueConstraint("paper_id", "format", "name"),
+)

@@ -275,9 +275,13 @@ def _paper(uow: UnitOfWork, name: str, day: str, fmt: str, tz: str) -> bytes:
     from workflow.directory.committees import get_committee
     from workflow.reporting.agenda import build_agenda
     from workflow.reporting.documents.write import render
+    from workflow.reporting.issued import issued_for, paper_files
     from workflow.reporting.papers import committee_report
 
     when = parse_day(day, "meeting date")
+    issued = issued_for(uow, name, when)
+    if issued is not None:  # a paper once issued is the record: served as it was issued
+        return paper_files(uow, issued.id, fmt)[0][1]
     with uow.read() as tx:
         com = get_committee(tx.conn, name)
         if when not in meetings(tx.conn, com):
