@@ -76,7 +76,7 @@ def test_reminders_and_escalations_arrive(
     }
     owner1 = by_to["owner1@x.org"]
     assert owner1["From"] == "ilau@rectrack.test"
-    assert owner1["Subject"] == "rectrack: 2 recommendation items need your attention"
+    assert owner1["Subject"] == "rectrack: 2 recommendations need your attention (2 items due)"
     body = box.body(owner1)
     assert "Dear Owen One" in body and "botj-2003/R1" in body and "botj-2003/R2" in body
     assert "was due 2003-12-29 (8 days ago)" in body

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jinja2 import UndefinedError
 
 from notifications.message import build_message, header_safe, message_id_for
@@ -104,3 +106,29 @@ def test_the_message_id_is_the_same_every_time() -> None:
 def test_backoff_doubles_up_to_an_hour() -> None:
     assert [backoff(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
     assert backoff(30) == timedelta(hours=1)
+
+
+@given(
+    recs=st.lists(
+        st.tuples(st.sampled_from(["R1", "R2", "R3"]), st.sampled_from(["update", "target"])),
+        min_size=1,
+        max_size=9,
+        unique=True,
+    )
+)
+def test_the_digest_subject_counts_recommendations_not_items(recs: list[tuple[str, str]]) -> None:
+    from workflow.mail.compose import DueItem, reminder_digest
+
+    day = date(2004, 1, 6)
+    items = [DueItem(f"botj-2003/{r}", None, kind, day, "due") for r, kind in recs]
+    subject = reminder_digest("o@x.org", "Owen", items, day).rendered.subject
+    distinct = len({r for r, _ in recs})
+    if len(items) == 1:
+        assert subject.startswith(f"rectrack: botj-2003/{recs[0][0]} ")
+        assert subject.endswith(" due 2004-01-06") and recs[0][1] in subject
+    elif distinct == 1:
+        assert subject == f"rectrack: botj-2003/{recs[0][0]} needs your attention (2 items due)"
+    else:
+        assert subject == (
+            f"rectrack: {distinct} recommendations need your attention ({len(items)} items due)"
+        )

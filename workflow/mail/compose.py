@@ -102,11 +102,16 @@ def reminder_digest(
     """One message per owner per sweep, listing everything of theirs that is due."""
     ordered = sorted(items, key=lambda i: (i.due, i.rec))
     url = _urls(links, email)
-    subject = (
-        f"rectrack: {ordered[0].rec} {KIND_LABEL[ordered[0].kind].lower()} due {ordered[0].due}"
-        if len(ordered) == 1
-        else f"rectrack: {len(ordered)} recommendation items need your attention"
-    )
+    n = len(dict.fromkeys(i.rec for i in ordered))
+    # The subject counts recommendations, as the message does: three of them with nine dates
+    # between them are three recommendations, not nine.
+    if len(ordered) == 1:
+        first = ordered[0]
+        subject = f"rectrack: {first.rec} {KIND_LABEL[first.kind].lower()} due {first.due}"
+    elif n == 1:
+        subject = f"rectrack: {ordered[0].rec} needs your attention ({len(ordered)} items due)"
+    else:
+        subject = f"rectrack: {n} recommendations need your attention ({len(ordered)} items due)"
     context = [
         _Line(
             i.rec,
@@ -119,7 +124,6 @@ def reminder_digest(
         )
         for i in ordered
     ]
-    n = len(dict.fromkeys(i.rec for i in ordered))
     rendered = render("digest", subject, name=name, items=context, recs=n, today=today.isoformat())
     return Mail("reminder", email, rendered, tuple(dict.fromkeys(i.rec for i in ordered)))
 
