@@ -119,8 +119,12 @@ def test_one_digest_per_owner_lists_every_item(uow: UnitOfWork, clock: FixedCloc
     digests = {m["to"]: m for m in plain(list_outbox(uow)) if m["kind"] == "reminder"}
     assert set(digests) == {OWNER, OTHER}
     assert digests[OTHER]["recs"] == [codes[0], codes[2]]
-    assert digests[OTHER]["subject"] == "rectrack: 2 recommendations need your attention (2 items due)"
-    assert digests[OWNER]["subject"] == "rectrack: 2 recommendations need your attention (3 items due)"
+    assert (
+        digests[OTHER]["subject"] == "rectrack: 2 recommendations need your attention (2 items due)"
+    )
+    assert (
+        digests[OWNER]["subject"] == "rectrack: 2 recommendations need your attention (3 items due)"
+    )
 
 
 def test_working_day_rules_move_reminders_round_bank_holidays(
