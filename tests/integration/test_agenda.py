@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import Engine
 
 from config import load_rules
 from tests import world
+from tests.history import B, at, walk
 from tests.world import ADMIN, BOARD, ILAU, OWNER
 from workflow.bootstrap import unit_of_work
-from workflow.chasing.escalations import escalate
-from workflow.chasing.sweep import sweep
 from workflow.clock import FixedClock
-from workflow.directory.committees import add_committee, add_meeting, list_committees
-from workflow.directory.reports import NewReport, insert_report
+from workflow.directory.committees import list_committees
 from workflow.lifecycle import service as svc
 from workflow.mail.outbox import list_outbox
 from workflow.plain import plain
@@ -24,95 +22,13 @@ from workflow.reporting.portfolio import load_recommendations
 from workflow.store.uow import UnitOfWork
 
 RULES = load_rules(None, {"defaults": {"rag_amber_within_days": 14}})
-B = "botj-2003"
-
-
-def at(clock: FixedClock, day: str) -> None:
-    clock.move_to(datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC))
 
 
 @pytest.fixture
 def history(engine: Engine, clock: FixedClock) -> UnitOfWork:
     """Six BOTJ recommendations walked to May 2004, and a new report with an unowned one."""
     with unit_of_work(engine, clock, RULES) as uow:
-        world.build(uow, recs=6)
-        add_committee(
-            uow,
-            "Performance Board",
-            cadence="monthly",
-            secretary=ADMIN,
-            members=(BOARD,),
-            actor=ILAU,
-        )
-        add_committee(uow, "PPRC", cadence="six-monthly", secretary=ADMIN, actor=ILAU)
-        for name, day in (
-            ("PPRC", "2003-11-10"),
-            ("PPRC", "2004-05-10"),
-            ("Performance Board", "2004-04-01"),
-            ("Performance Board", "2004-05-06"),
-        ):
-            add_meeting(uow, name, date.fromisoformat(day), actor=ILAU)
-        at(clock, "2003-12-01")
-        for n in (1, 2, 3, 5, 6):
-            svc.respond(uow, f"{B}/R{n}", ILAU, body="MPS", text="Accepted")
-            svc.respond(uow, f"{B}/R{n}", ILAU, body="MPA", text="Agreed")
-        at(clock, "2003-12-08")
-        targets = {
-            1: "2004-03-31",
-            2: "2004-02-28",
-            3: "2004-06-30",
-            5: "2004-06-30",
-            6: "2004-05-31",
-        }
-        for n, target in targets.items():
-            svc.plan(
-                uow, f"{B}/R{n}", OWNER, actions=[("Do it", OWNER, date.fromisoformat(target))]
-            )
-            svc.start(uow, f"{B}/R{n}", OWNER)
-        at(clock, "2004-01-06")
-        sweep(uow)  # R4's response is a week late: escalated
-        at(clock, "2004-03-01")
-        svc.request_extension(
-            uow, f"{B}/R2", OWNER, to=date(2004, 6, 30), reason="waiting on the MPA"
-        )
-        at(clock, "2004-03-02")
-        svc.decide_extension(uow, f"{B}/R2", BOARD, approve=True)
-        at(clock, "2004-03-15")
-        escalate(uow, f"{B}/R6", ILAU, reason="No update since the plan")
-        at(clock, "2004-04-05")
-        svc.close_action(uow, f"{B}/R1", OWNER, number=1)
-        svc.record_update(uow, f"{B}/R1", OWNER, note="Done", degree="completely")
-        svc.monitor(uow, f"{B}/R1", OWNER)
-        at(clock, "2004-04-10")
-        svc.complete(uow, f"{B}/R1", BOARD, evidence="PIDs")
-        at(clock, "2004-04-20")
-        with uow.write() as tx:
-            insert_report(
-                tx,
-                NewReport(
-                    "md-2004",
-                    "Managing Demand",
-                    "HMIC",
-                    "inspection",
-                    date(2004, 4, 1),
-                    "PPRC",
-                    ("MPS",),
-                ),
-                ILAU,
-            )
-        svc.raise_recommendation(uow, "md-2004/R1", ILAU, text="Review implementation")
-        at(clock, "2004-04-25")
-        svc.supersede(uow, f"{B}/R5", ILAU, by="md-2004/R1")
-        at(clock, "2004-04-28")
-        for n in (2, 3, 6):
-            svc.record_update(uow, f"{B}/R{n}", OWNER, note="On track")
-        svc.close_action(uow, f"{B}/R6", OWNER, number=1)
-        svc.record_update(uow, f"{B}/R6", OWNER, note="Met", degree="completely")
-        svc.monitor(uow, f"{B}/R6", OWNER)
-        svc.request_extension(uow, f"{B}/R3", OWNER, to=date(2004, 9, 30), reason="Slipped")
-        at(clock, "2004-04-29")
-        sweep(uow)  # R6 moved on: its manual escalation is cleared
-        at(clock, "2004-05-03")
+        walk(uow, clock)
         yield uow  # type: ignore[misc]
 
 

@@ -91,8 +91,8 @@ def build_agenda(tx: Tx, com: Committee, day: date, timezone: str) -> Agenda:
         tx.conn.execute(select(report.c.key).where(report.c.committee == com.name)).scalars()
     )
     keys = None if com.kind == "board" else own
-    facts = load_recommendations(tx.conn, tx.rules, tx.today, keys)
-    reps = reports_info(tx.conn, keys)
+    facts = load_recommendations(tx.conn, tx.rules, tx.today, keys, at=tx.now)
+    reps = reports_info(tx.conn, keys, at=tx.now)
     items: list[AgendaItem] = []
     if com.kind == "board":
         items += board_items(tx, com, since_at, facts)

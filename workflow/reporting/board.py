@@ -27,11 +27,17 @@ def board_items(
     rows = tx.conn.execute(
         select(e.reason, e.due_date, e.raised_at, e.note, e.cleared_at, e.clear_note, r.code)
         .join(recommendation, r.id == e.rec_id)
-        .where(e.committee == com.name, (e.cleared_at.is_(None)) | (e.cleared_at >= since_at))
+        .where(
+            e.committee == com.name,
+            e.raised_at <= tx.now,  # as the board stood then, for a paper run in the past
+            (e.cleared_at.is_(None)) | (e.cleared_at >= since_at),
+        )
         .order_by(r.code, e.id)
     ).all()
-    items = _open_escalations([row for row in rows if row.cleared_at is None], by_code)
-    cleared = [row for row in rows if row.cleared_at is not None]
+    rows = [row for row in rows if row.code in by_code]
+    still_open = [row for row in rows if row.cleared_at is None or row.cleared_at > tx.now]
+    items = _open_escalations(still_open, by_code)
+    cleared = [row for row in rows if row.cleared_at is not None and row.cleared_at <= tx.now]
     if cleared:
         items.append(_cleared(cleared, by_code))
     inactive = set(

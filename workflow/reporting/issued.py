@@ -109,39 +109,51 @@ def issue_paper(
     doc = committee_report(uow, agenda, label, timezone)
     when = uow.clock.now()
     files = {fmt: document_files(doc, fmt, f"{STEM}.{fmt}", when=when) for fmt in FORMATS}
-    docx = files["docx"][0][1]
     with uow.write() as tx:
-        paper_id = tx.conn.execute(
-            insert(issued_paper)
-            .values(
-                committee_id=com.id,
-                meeting=meeting,
-                number=label,
-                issued_at=tx.now,
-                issued_by=recorded,
-                sha256=_digest(docx),
-            )
-            .returning(_p.id)
-        ).scalar_one()
-        rows = [
-            {"paper_id": paper_id, "format": fmt, "name": name, "content": content}
-            | {"sha256": _digest(content)}
-            for fmt, made in files.items()
-            for name, content in made
-        ]
-        tx.conn.execute(insert(issued_paper_file), rows)
-        tx.audit.append(
-            actor=recorded,
-            event="paper.issue",
-            changes={
-                "id": paper_id,
-                "committee": com.name,
-                "meeting": meeting,
-                "number": label,
-                "sha256": {f"{r['format']}:{r['name']}": r["sha256"] for r in rows},
-            },
+        return _store(tx, com.id, com.name, meeting, label, recorded, files)
+
+
+def _store(
+    tx: Tx,
+    committee_id: int,
+    name: str,
+    meeting: date,
+    label: str,
+    recorded: str,
+    files: dict[str, list[tuple[str, bytes]]],
+) -> IssuedPaper:
+    """Keep the rendered files, and say in the trail what was issued, with every hash."""
+    paper_id = tx.conn.execute(
+        insert(issued_paper)
+        .values(
+            committee_id=committee_id,
+            meeting=meeting,
+            number=label,
+            issued_at=tx.now,
+            issued_by=recorded,
+            sha256=_digest(files["docx"][0][1]),
         )
-        return _paper(tx.conn.execute(_select().where(_p.id == paper_id)).one())
+        .returning(_p.id)
+    ).scalar_one()
+    rows = [
+        {"paper_id": paper_id, "format": fmt, "name": file, "content": content}
+        | {"sha256": _digest(content)}
+        for fmt, made in files.items()
+        for file, content in made
+    ]
+    tx.conn.execute(insert(issued_paper_file), rows)
+    tx.audit.append(
+        actor=recorded,
+        event="paper.issue",
+        changes={
+            "id": paper_id,
+            "committee": name,
+            "meeting": meeting,
+            "number": label,
+            "sha256": {f"{r['format']}:{r['name']}": r["sha256"] for r in rows},
+        },
+    )
+    return _paper(tx.conn.execute(_select().where(_p.id == paper_id)).one())
 
 
 def list_papers(uow: UnitOfWork, *, committee_name: str | None = None) -> list[IssuedPaper]:

@@ -235,8 +235,8 @@ def progress_report(uow: UnitOfWork, timezone: str = "Europe/London") -> Documen
     """The ILAU monthly progress report: new inspections, progress on all, outstanding ones."""
     with uow.read() as tx:
         today = tx.today
-        facts = load_recommendations(tx.conn, tx.rules, today)
-        reps = reports_info(tx.conn)
+        facts = load_recommendations(tx.conn, tx.rules, today, at=tx.now)
+        reps = reports_info(tx.conn, at=tx.now)
         figure = chart(tx.conn, facts, None, today, timezone, "All reports")
     since = today - timedelta(days=31)
     new = [r for r in reps if r.created_at.date() >= since]
@@ -310,10 +310,12 @@ def _progress_table(reps: list[ReportFacts], facts: list[RecFacts]) -> Table:
 def tracker(uow: UnitOfWork, report_key: str) -> Document:
     """The action plan progress summary of one report (the District Audit tracker layout)."""
     with uow.read() as tx:
-        reps = reports_info(tx.conn, [report_key])
+        reps = reports_info(tx.conn, [report_key], at=tx.now)
         if not reps:
             raise UnknownReport(report_key)
-        facts = load_recommendations(tx.conn, tx.rules, tx.today, [report_key], with_updates=True)
+        facts = load_recommendations(
+            tx.conn, tx.rules, tx.today, [report_key], with_updates=True, at=tx.now
+        )
         today = tx.today
     rep = reps[0]
     rows = []

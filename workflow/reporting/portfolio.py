@@ -12,6 +12,7 @@ from sqlalchemy import Connection, func, select
 from config import RuleBook
 from states import Due, due_in_state
 from workflow.lifecycle.rag import rag_status
+from workflow.reporting.rewind import needs_rewind, rewind, rewind_details
 from workflow.store.tables import (
     escalation,
     extension,
@@ -124,8 +125,10 @@ def load_recommendations(
     today: date,
     report_keys: list[str] | None = None,
     with_updates: bool = False,
+    at: datetime | None = None,
 ) -> list[RecFacts]:
-    """Facts and RAG status of every recommendation (of `report_keys`, if given)."""
+    """Facts and RAG status of every recommendation (of `report_keys`, if given), as they
+    stood at `at` (see `rewind`: only when the store holds anything later)."""
     stmt = _FACTS if report_keys is None else _FACTS.where(report.c.key.in_(report_keys))
     facts: dict[int, RecFacts] = {}
     kinds: dict[int, str] = {}
@@ -134,6 +137,10 @@ def load_recommendations(
         kinds[row.id] = row.kind
     for chunk in _chunks(list(facts)):
         _add_details(conn, facts, chunk, with_updates)
+    if at is not None and needs_rewind(conn, at):
+        facts = {f.id: f for f in rewind(conn, list(facts.values()), at, report_keys)}
+        for chunk in _chunks(list(facts)):
+            rewind_details(conn, facts, chunk, at, with_updates)
     for rec in facts.values():
         rule = rules.for_recommendation(kinds[rec.id], rec.statutory)
         rec.rag = rag_status(
@@ -200,11 +207,15 @@ class ReportFacts:
     created_at: datetime
 
 
-def reports_info(conn: Connection, keys: list[str] | None = None) -> list[ReportFacts]:
-    """The reports (those of `keys`, if given), oldest first."""
+def reports_info(
+    conn: Connection, keys: list[str] | None = None, at: datetime | None = None
+) -> list[ReportFacts]:
+    """The reports (those of `keys`, if given, and recorded by `at`), oldest first."""
     r = report.c
     stmt = select(r.key, r.title, r.body, r.kind, r.published, r.committee, r.created_at)
     stmt = stmt.order_by(r.published, r.key)
+    if at is not None:
+        stmt = stmt.where(r.created_at <= at)
     if keys is not None:
         stmt = stmt.where(r.key.in_(keys))
     return [ReportFacts(*row) for row in conn.execute(stmt)]
