@@ -1,6 +1,7 @@
 """Settings loading (file and environment), logging set-up, and the default rules file."""
 
 from config.errors import ConfigError
+from config.publish import PublishSettings
 from config.rules import Rule, RuleBook, default_rules, load_rules
 from config.settings import (
     MailSettings,
@@ -14,6 +15,7 @@ from config.web import WebSettings
 __all__ = [
     "ConfigError",
     "MailSettings",
+    "PublishSettings",
     "Rule",
     "RuleBook",
     "SchedulerSettings",

@@ -12,11 +12,22 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import ConfigError
+from config.publish import PublishSettings, load_publish
 from config.rules import RuleBook, load_rules
 from config.web import WebSettings, load_web
 
 DEFAULT_DB = "sqlite:///rectrack.db"
-_KNOWN_SECTIONS = {"database", "rules", "clock", "logging", "smtp", "scheduler", "web", "storage"}
+_KNOWN_SECTIONS = {
+    "database",
+    "rules",
+    "clock",
+    "logging",
+    "smtp",
+    "scheduler",
+    "web",
+    "storage",
+    "publish",
+}
 
 
 TLS_MODES = ("none", "starttls", "tls")
@@ -58,6 +69,7 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """The raw settings file, for the parts (SMTP, scheduler) that read their own section."""
 
@@ -220,5 +232,6 @@ def load_settings(
         mail=_mail(data.get("smtp", {}), env, config or "settings"),
         scheduler=_scheduler(data.get("scheduler", {}), config or "settings"),
         web=load_web(data.get("web", {}), data.get("storage", {}), env, config or "settings"),
+        publish=load_publish(data.get("publish", {}), config or "settings"),
         sections=data,
     )

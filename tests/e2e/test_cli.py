@@ -179,6 +179,7 @@ def test_people_and_raise(cli: Cli) -> None:
             "roles": ["ilau", "owner"],
             "group": "BCG",
             "active": True,
+            "title": None,
         }
     ]
     assert_error(

@@ -16,7 +16,7 @@ from workflow.cli.app import (
 )
 from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.directory.people import add_person, list_people, set_active
-from workflow.directory.reports import list_reports
+from workflow.directory.reports import list_reports, restrict_report
 from workflow.store.engine import migrate
 
 
@@ -68,6 +68,7 @@ def people() -> None:
     help="owner, ilau, secretary, board or admin (repeatable).",
 )
 @click.option("--group", help="Business group, e.g. TP.")
+@click.option("--title", help="Job title, e.g. 'Head of Corporate Performance'.")
 @directory_actor_option
 @json_option
 @pass_app
@@ -77,12 +78,15 @@ def people_add(
     name: str,
     roles: tuple[str, ...],
     group: str | None,
+    title: str | None,
     actor: str | None,
     as_json: bool,
 ) -> None:
     """Register a person."""
     with app.uow() as uow:
-        added = add_person(uow, email, name=name, roles=list(roles), group=group, actor=actor)
+        added = add_person(
+            uow, email, name=name, roles=list(roles), group=group, actor=actor, title=title
+        )
     if as_json:
         emit_json(added)
     else:
@@ -149,3 +153,36 @@ def report_list(app: App, as_json: bool) -> None:
             ],
             ["KEY", "PUBLISHED", "BODY", "KIND", "RECS", "OPEN", "TITLE"],
         )
+
+
+def _report_restriction(restricted: bool) -> None:
+    verb = "restrict" if restricted else "unrestrict"
+
+    @report_group.command(
+        verb,
+        help="Leave a report, and all its recommendations, out of the public register (ilau)."
+        if restricted
+        else "Show a restricted report in the public register again (ilau).",
+    )
+    @click.argument("key", metavar="KEY")
+    @actor_option
+    @click.option("--reason", metavar="T", help="Why, for the audit trail.")
+    @json_option
+    @pass_app
+    def command(app: App, key: str, actor: str, reason: str | None, as_json: bool) -> None:
+        with app.uow() as uow:
+            done = restrict_report(uow, key, actor, restricted=restricted, reason=reason)
+        if as_json:
+            emit_json(done)
+            return
+        echo(f"{done.key}: {restriction_words(done.restricted, done.changed)}")
+
+
+def restriction_words(restricted: bool, changed: bool) -> str:
+    """What a restriction (of a report or a recommendation) did, for people."""
+    now = "restricted (left out of the public register)" if restricted else "not restricted"
+    return now if changed else f"already {now}"
+
+
+_report_restriction(True)
+_report_restriction(False)

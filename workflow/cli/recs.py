@@ -1,5 +1,6 @@
-"""`rectrack rec list|show|raise`: recommendations listed, shown in full, and raised (their
-events are in `workflow.cli.events`)."""
+"""`rectrack rec list|show|raise|restrict|unrestrict`: recommendations listed, shown in full,
+raised, and kept out of the public register or let back in (their events are in
+`workflow.cli.events`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import click
 from states import STATES
 from workflow.bootstrap import App
 from workflow.cli.app import actor_option, cli, json_option, pass_app
+from workflow.cli.commands import restriction_words
 from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.lifecycle import service as svc
+from workflow.lifecycle.restriction import restrict_recommendation
 from workflow.lifecycle.transition import Outcome
 from workflow.lifecycle.views import RecView
 from workflow.plain import plain
@@ -167,3 +170,30 @@ def rec_raise(
             subject=subject,
         )
     report_outcomes(outcome, as_json)
+
+
+def _restriction_command(restricted: bool) -> None:
+    verb = "restrict" if restricted else "unrestrict"
+
+    @rec.command(
+        verb,
+        help="Leave a recommendation out of the public register (ilau)."
+        if restricted
+        else "Show a restricted recommendation in the public register again (ilau).",
+    )
+    @click.argument("rec_id", metavar="ID")
+    @actor_option
+    @click.option("--reason", metavar="T", help="Why, for the audit trail.")
+    @json_option
+    @pass_app
+    def command(app: App, rec_id: str, actor: str, reason: str | None, as_json: bool) -> None:
+        with app.uow() as uow:
+            done = restrict_recommendation(uow, rec_id, actor, restricted=restricted, reason=reason)
+        if as_json:
+            emit_json(done)
+        else:
+            echo(f"{done.id}: {restriction_words(done.restricted, done.changed)}")
+
+
+_restriction_command(True)
+_restriction_command(False)

@@ -24,6 +24,8 @@ class Person:
     roles: tuple[str, ...]
     group: str | None
     active: bool
+    title: str | None
+    """Their job title, e.g. "Head of Corporate Performance"."""
     id: int = field(metadata=INTERNAL)
 
     @property
@@ -56,7 +58,13 @@ def check_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 def person_from_row(row: Any) -> Person:
     return Person(
-        row.email, row.name, tuple(row.roles.split()), row.group_name, bool(row.active), row.id
+        row.email,
+        row.name,
+        tuple(row.roles.split()),
+        row.group_name,
+        bool(row.active),
+        row.title,
+        row.id,
     )
 
 
@@ -81,7 +89,13 @@ def get_person(conn: Connection, email: str) -> Person:
 
 
 def insert_person(
-    tx: Tx, email: str, name: str, roles: tuple[str, ...], group: str | None, actor: str
+    tx: Tx,
+    email: str,
+    name: str,
+    roles: tuple[str, ...],
+    group: str | None,
+    actor: str,
+    title: str | None = None,
 ) -> int:
     """Insert a person (validated already) and record it in the audit trail."""
     new_id: int = tx.conn.execute(
@@ -91,16 +105,16 @@ def insert_person(
             name=name,
             roles=" ".join(roles),
             group_name=group,
+            title=title,
             active=True,
             created_at=tx.now,
         )
         .returning(person.c.id)
     ).scalar_one()
-    tx.audit.append(
-        actor=actor,
-        event="person.add",
-        changes={"email": email, "name": name, "roles": roles, "group": group},
-    )
+    changes: dict[str, Any] = {"email": email, "name": name, "roles": roles, "group": group}
+    if title is not None:  # recorded when given: the events of people without one read as before
+        changes["title"] = title
+    tx.audit.append(actor=actor, event="person.add", changes=changes)
     return new_id
 
 
@@ -112,6 +126,7 @@ def add_person(
     roles: list[str],
     group: str | None = None,
     actor: str | None = None,
+    title: str | None = None,
 ) -> Person:
     """Register a person (ilau only; the very first person needs no actor, see `acting_as`);
     refused if the email is already known."""
@@ -119,11 +134,12 @@ def add_person(
     checked = check_roles(roles)
     if not name.strip():
         raise BadInput("a person needs a name")
+    title = (title or "").strip() or None
     with uow.write() as tx:
         recorded = acting_as(tx, actor, "person.add", [Actor(email, frozenset(checked))])
         if find_person(tx.conn, email) is not None:
             raise AlreadyExists(f"{email} is already registered")
-        insert_person(tx, email, name.strip(), checked, group, recorded)
+        insert_person(tx, email, name.strip(), checked, group, recorded, title)
         return get_person(tx.conn, email)
 
 

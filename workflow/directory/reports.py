@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Connection, case, func, insert, select
+from sqlalchemy import Connection, case, func, insert, select, update
 
+from workflow.directory.people import acting_as
+from workflow.errors import UnknownReport
 from workflow.store.tables import recommendation, report
 from workflow.store.uow import Tx, UnitOfWork
 
@@ -20,11 +23,13 @@ class NewReport:
     published: date | None
     committee: str | None
     responding_bodies: tuple[str, ...]
+    restricted: bool = False
+    """Left out of the public register, with all its recommendations."""
 
 
 def insert_report(tx: Tx, new: NewReport, actor: str) -> int:
     """Insert a report (validated already) and record it in the audit trail."""
-    values = {
+    values: dict[str, Any] = {
         "key": new.key,
         "title": new.title,
         "body": new.body,
@@ -33,11 +38,51 @@ def insert_report(tx: Tx, new: NewReport, actor: str) -> int:
         "committee": new.committee,
         "responding_bodies": list(new.responding_bodies),
     }
+    if new.restricted:  # recorded when so: the events of public reports read as before
+        values["restricted"] = True
     report_id: int = tx.conn.execute(
         insert(report).values(**values, created_at=tx.now).returning(report.c.id)
     ).scalar_one()
     tx.audit.append(actor=actor, event="report.add", report=new.key, changes=values)
     return report_id
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRestriction:
+    """Whether a report is now restricted (left out of the public register), and whether
+    this request changed it."""
+
+    key: str
+    restricted: bool
+    changed: bool
+
+
+def restrict_report(
+    uow: UnitOfWork, key: str, actor: str, *, restricted: bool = True, reason: str | None = None
+) -> ReportRestriction:
+    """Restrict a report (or with `restricted=False`, lift it): ilau only; audited as
+    `restrict` or `unrestrict`. Already so, nothing is written."""
+    with uow.write() as tx:
+        recorded = acting_as(tx, actor, "restrict")
+        key = key.strip()
+        found = tx.conn.execute(select(report.c.id).where(report.c.key == key)).first()
+        if found is None:
+            raise UnknownReport(key)
+        # Conditional, so that of two at once only one records the change.
+        changed = tx.conn.execute(
+            update(report)
+            .where(report.c.id == found.id, report.c.restricted != restricted)
+            .values(restricted=restricted)
+        ).rowcount
+        if changed:
+            tx.audit.append(
+                actor=recorded,
+                event="restrict" if restricted else "unrestrict",
+                report=key,
+                note=(reason or "").strip() or None,
+                changes={"restricted": [not restricted, restricted]},
+            )
+        return ReportRestriction(key, restricted, bool(changed))
 
 
 def report_ids(conn: Connection, keys: list[str]) -> dict[str, tuple[int, str]]:

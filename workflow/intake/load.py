@@ -40,7 +40,8 @@ def import_file(uow: UnitOfWork, path: Path, *, actor: str | None = None) -> Imp
         links = _check_links(tx, doc, source)
         new_people = [p for p in doc.people if p.email not in known]
         for p in new_people:
-            insert_person(tx, p.email, p.name, tuple(sorted(set(p.roles))), p.group, actor)
+            roles = tuple(sorted(set(p.roles)))
+            insert_person(tx, p.email, p.name, roles, p.group, actor, p.title)
         ids = _person_ids(tx, set(known) | {p.email for p in new_people})
         count = sum(_insert_report(tx, rep, ids, actor) for rep in doc.reports)
         _insert_links(tx, links, actor)
@@ -113,6 +114,7 @@ def _insert_report(tx: Tx, rep: ReportIn, people: dict[str, int], actor: str) ->
         rep.published,
         rep.committee,
         tuple(rep.responding_bodies),
+        rep.restricted,
     )
     report_id = insert_report(tx, new, actor)
     rows = [
@@ -126,6 +128,7 @@ def _insert_report(tx: Tx, rep: ReportIn, people: dict[str, int], actor: str) ->
             statutory=rec.statutory,
             owner_id=people.get(rec.owner) if rec.owner else None,
             subject=rec.subject,
+            restricted=rec.restricted,
         )
         for rec in rep.recommendations
     ]

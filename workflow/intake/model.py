@@ -111,6 +111,8 @@ class PersonIn(_Strict):
     name: Annotated[str, _within(person.c.name), _NO_CONTROL]
     roles: Annotated[list[Annotated[str, _within(), _NO_CONTROL]], Field(min_length=1)]
     group: Annotated[str, _within(person.c.group_name), _NO_CONTROL] | None = None
+    title: Annotated[str, _within(person.c.title), _NO_CONTROL] | None = None
+    """Their job title: how the public register shows them."""
 
 
 class RecommendationIn(_Strict):
@@ -122,6 +124,8 @@ class RecommendationIn(_Strict):
     subject: Annotated[str, _within(recommendation.c.subject), _NO_CONTROL] | None = None
     repeats: RecId | None = None
     related: Annotated[list[RecId], AfterValidator(_once)] = []
+    restricted: bool = False
+    """Left out of the public register."""
 
     @model_validator(mode="after")
     def _links_once(self) -> RecommendationIn:
@@ -143,6 +147,8 @@ class ReportIn(_Strict):
         AfterValidator(_once),
     ]
     recommendations: list[RecommendationIn] = []
+    restricted: bool = False
+    """Left out of the public register, with all its recommendations."""
 
 
 class ImportDoc(_Strict):

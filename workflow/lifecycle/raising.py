@@ -28,6 +28,7 @@ def new_recommendation_row(
     statutory: bool = False,
     owner_id: int | None = None,
     subject: str | None = None,
+    restricted: bool = False,
 ) -> dict[str, Any]:
     """The row of a newly raised recommendation `code`, due dates included."""
     rule = tx.rules.for_recommendation(kind, statutory)
@@ -52,6 +53,7 @@ def new_recommendation_row(
         "target_date": None,
         "original_target_date": None,
         "next_due": due.next,
+        "restricted": restricted,
     }
 
 
@@ -59,22 +61,25 @@ def audit_raise(
     tx: Tx, actor: str, row: dict[str, Any], report_key: str, owner: str | None
 ) -> None:
     """The trail's record of a raised recommendation: its first values, plainly."""
+    changes = {
+        "text": row["text"],
+        "paragraph": row["paragraph"],
+        "statutory": row["statutory"],
+        "owner": owner,
+        "subject": row["subject"],
+        "degree": "none",
+        "response_due": row["response_due"],
+        "next_due": row["next_due"],
+    }
+    if row.get("restricted"):  # recorded when so: public ones read as they always have
+        changes["restricted"] = True
     tx.audit.append(
         actor=actor,
         event="raise",
         rec=row["code"],
         report=report_key,
         to_state="raised",
-        changes={
-            "text": row["text"],
-            "paragraph": row["paragraph"],
-            "statutory": row["statutory"],
-            "owner": owner,
-            "subject": row["subject"],
-            "degree": "none",
-            "response_due": row["response_due"],
-            "next_due": row["next_due"],
-        },
+        changes=changes,
     )
 
 
