@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, insert, select, true, update
 
-from states import EVENTS, authorise
+from states import EVENTS
 from workflow.audit.query import chain_head
-from workflow.directory.people import get_person
+from workflow.directory.people import operator_or
 from workflow.errors import BadInput
 from workflow.store.dialect import lock_chain
 from workflow.store.outward import webhook
@@ -94,14 +94,6 @@ def check_events(events: tuple[str, ...] | list[str]) -> list[str]:
     return sorted(set(events))
 
 
-def _recorder(tx: Tx, actor: str | None) -> str:
-    if actor is None:
-        return "command line"
-    who = get_person(tx.conn, actor).actor
-    authorise("webhook.manage", None, who)
-    return who.email
-
-
 def matching(events: list[str]) -> Any:
     """The trail's rows a subscription to `events` receives."""
     return true() if ALL in events else audit_event.c.event.in_(events)
@@ -141,7 +133,7 @@ def add_webhook(
     url, events = check_url(url), check_events(events)
     secret = secrets.token_hex(32)
     with uow.write() as tx:
-        recorded = _recorder(tx, actor)
+        recorded = operator_or(tx, actor, "webhook.manage")
         # Hold the chain's end, so that this subscription's own event (the next one) is
         # where its cursor starts: it hears what happens after it was made.
         lock_chain(tx.conn)
@@ -179,7 +171,7 @@ def list_webhooks(uow: UnitOfWork, *, removed: bool = False) -> list[WebhookInfo
 def remove_webhook(uow: UnitOfWork, hook_id: int, *, actor: str | None = None) -> WebhookInfo:
     """Stop delivering to subscription `hook_id` (what it was sent stays recorded)."""
     with uow.write() as tx:
-        recorded = _recorder(tx, actor)
+        recorded = operator_or(tx, actor, "webhook.manage")
         row = tx.conn.execute(select(webhook).where(_w.id == hook_id)).first()
         if row is None or row.removed_at is not None:
             raise UnknownWebhook(f"no webhook {hook_id} (see `rectrack webhook list`)")

@@ -181,6 +181,21 @@ def acting_as(tx: Tx, actor: str | None, operation: str, newcomers: Sequence[Act
     return who.email
 
 
+OPERATOR = "command line"
+"""The actor recorded for what the operator of the server does without naming anyone."""
+
+
+def operator_or(tx: Tx, actor: str | None, operation: str) -> str:
+    """Who to record as doing `operation`: the operator at the command line when no actor
+    is named (tokens, webhooks, issuing papers: work of whoever runs the server), else a
+    known, active person whom the permission table lets do it."""
+    if actor is None:
+        return OPERATOR
+    who = get_person(tx.conn, actor).actor
+    authorise(operation, None, who)
+    return who.email
+
+
 def _nobody_yet(conn: Connection) -> bool:
     return conn.execute(select(person.c.id).limit(1)).first() is None
 

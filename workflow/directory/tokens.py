@@ -16,8 +16,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from states import authorise
-from workflow.directory.people import Person, get_person, person_from_row
+from workflow.directory.people import Person, get_person, operator_or, person_from_row
 from workflow.errors import BadInput
 from workflow.store.outward import TOKEN_KINDS, access_token
 from workflow.store.tables import person
@@ -98,12 +97,9 @@ def _info(row: Any) -> TokenInfo:
 def _recorder(tx: Tx, actor: str | None, owner: Person) -> str:
     """Who makes or revokes a token for `owner`: the operator at the command line (no actor),
     the person themselves, or someone the permission table lets manage others' tokens."""
-    if actor is None:
-        return "command line"
-    who = get_person(tx.conn, actor).actor
-    if who.email != owner.email:
-        authorise("token.manage", None, who)
-    return who.email
+    if actor is not None and actor.strip().lower() == owner.email:
+        return get_person(tx.conn, actor).email
+    return operator_or(tx, actor, "token.manage")
 
 
 def create_token(

@@ -13,9 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, insert, select
 
-from states import authorise
 from workflow.directory.committees import get_committee
-from workflow.directory.people import get_person
+from workflow.directory.people import operator_or
 from workflow.errors import AlreadyExists, BadInput
 from workflow.reporting.agenda import generate_agenda
 from workflow.reporting.documents.write import FORMATS, document_files
@@ -58,14 +57,6 @@ def _paper(row: Any) -> IssuedPaper:
     return IssuedPaper(*row)
 
 
-def _recorder(tx: Tx, actor: str | None) -> str:
-    if actor is None:
-        return "command line"
-    who = get_person(tx.conn, actor).actor
-    authorise("paper.issue", None, who)
-    return who.email
-
-
 def _number(conn: Connection, committee_id: int, number: str | None) -> str:
     """The number given, or the next of this committee's (report numbers run per committee)."""
     if number is not None:
@@ -92,7 +83,7 @@ def issue_paper(
 
     with uow.read() as tx:
         com = get_committee(tx.conn, committee_name)
-        recorded = _recorder(tx, actor)
+        recorded = operator_or(tx, actor, "paper.issue")
         done = tx.conn.execute(
             select(_p.id).where(_p.committee_id == com.id, _p.meeting == meeting)
         ).scalar()
