@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import ConfigError
+from config.ingest import IngestSettings, load_ingest
 from config.publish import PublishSettings, load_publish
 from config.rules import RuleBook, load_rules
 from config.web import WebSettings, load_web
@@ -27,6 +28,7 @@ _KNOWN_SECTIONS = {
     "web",
     "storage",
     "publish",
+    "ingest",
 }
 
 
@@ -70,6 +72,7 @@ class Settings:
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     web: WebSettings = field(default_factory=WebSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """The raw settings file, for the parts (SMTP, scheduler) that read their own section."""
 
@@ -233,5 +236,6 @@ def load_settings(
         scheduler=_scheduler(data.get("scheduler", {}), config or "settings"),
         web=load_web(data.get("web", {}), data.get("storage", {}), env, config or "settings"),
         publish=load_publish(data.get("publish", {}), config or "settings"),
+        ingest=load_ingest(data.get("ingest", {}), config or "settings"),
         sections=data,
     )

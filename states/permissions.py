@@ -81,6 +81,8 @@ PERMISSIONS: dict[str, Permission] = {
     "restrict": _ILAU,
     # Issuing a committee's paper: it is then kept as it was, for good.
     "paper.issue": _COMMITTEES,
+    # Saying one recommendation repeats, or relates to, another, after import.
+    "link": _ILAU,
 }
 
 

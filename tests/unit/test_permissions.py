@@ -62,6 +62,7 @@ ALLOWED: dict[str, set[str]] = {
     "webhook.manage": {"ilau", "admin", "ilau_owner"},
     "restrict": {"ilau", "ilau_owner"},
     "paper.issue": {"ilau", "ilau_owner", "secretary"},
+    "link": {"ilau", "ilau_owner"},
 }
 _DIRECTORY = {"raise", "import", "person.add", "person.deactivate", "audit.view", "papers.view"} | {
     "committee.add",
@@ -71,6 +72,7 @@ _DIRECTORY = {"raise", "import", "person.add", "person.deactivate", "audit.view"
     "webhook.manage",
     "restrict",
     "paper.issue",
+    "link",
 }
 
 
