@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_report.py
 	$(PY) bench/bench_web.py --pg $(BENCH_PG)
 	$(PY) bench/bench_api.py --pg $(BENCH_PG)
+	$(PY) bench/bench_repeats.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-out
