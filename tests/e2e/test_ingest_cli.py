@@ -186,3 +186,43 @@ def test_report_repeats_to_standard_output_and_docx_needs_a_file(cli: Cli) -> No
     assert shown.startswith("# Repeated recommendations")
     assert "| md-2003/R1 |" in shown and "| raised |" in shown
     assert_error(cli("report", "repeats", "--format", "docx"), 2, "needs --out")
+
+
+MD_YAML = """\
+reports:
+  - key: md-2004
+    title: Managing Demand
+    body: HMIC
+    kind: inspection
+    published: 2004-03-01
+    responding_bodies: [MPS]
+    recommendations:
+      - {ref: R1, text: "Clear aims for every review"}
+      - {ref: R2, text: "The custody estate is rebuilt by 2010"}
+"""
+LINKED_YAML = """\
+reports:
+  - key: md-2005
+    title: Managing Demand again
+    body: HMIC
+    kind: inspection
+    responding_bodies: [MPS]
+    recommendations:
+      - {ref: R1, text: "Clear aims", repeats: botj-2003/R1}
+"""
+
+
+def test_import_says_which_new_recommendations_look_like_repeats(cli: Cli, tmp_path: Path) -> None:
+    from tests.e2e.test_cli import setup_world
+
+    setup_world(cli, tmp_path)  # botj-2003/R1: "Clear aims"
+    (tmp_path / "md.yaml").write_text(MD_YAML)
+    done = cli.ok("import", str(tmp_path / "md.yaml"), "--actor", "ilau@x.org")
+    hints = [line for line in done.err.splitlines() if line.startswith("possible repeat:")]
+    assert len(hints) == 1
+    assert hints[0].startswith("possible repeat: md-2004/R1 is like botj-2003/R1")
+    assert "rectrack rec link md-2004/R1 --repeats botj-2003/R1" in hints[0]
+    (tmp_path / "md5.yaml").write_text(LINKED_YAML)
+    again = cli.ok("import", str(tmp_path / "md5.yaml"), "--actor", "ilau@x.org", "--json")
+    assert "possible repeat" not in again.err  # its best match is linked already, in the file
+    assert again.json == {"reports": 1, "recommendations": 1, "people": 0}

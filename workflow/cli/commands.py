@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from sqlalchemy import func, select
 
 from workflow.bootstrap import App
 from workflow.cli.app import (
@@ -18,6 +19,8 @@ from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.directory.people import add_person, list_people, set_active
 from workflow.directory.reports import list_reports, restrict_report
 from workflow.store.engine import migrate
+from workflow.store.tables import recommendation
+from workflow.store.uow import UnitOfWork
 
 
 @cli.command()
@@ -42,13 +45,41 @@ def import_(app: App, file: Path, actor: str | None, as_json: bool) -> None:
     from workflow.intake.load import import_file  # pydantic and YAML load only when importing
 
     with app.uow() as uow:
+        before = _last_recommendation(uow)
         summary = import_file(uow, file, actor=actor)
+        if summary.recommendations:
+            _say_possible_repeats(app, uow, before)
     if as_json:
         emit_json(summary)
     else:
         echo(
             f"imported {summary.reports} report(s), {summary.recommendations} "
             f"recommendation(s), {summary.people} new person(s) from {file}"
+        )
+
+
+def _last_recommendation(uow: UnitOfWork) -> int:
+    with uow.read() as tx:
+        return int(tx.conn.execute(select(func.max(recommendation.c.id))).scalar() or 0)
+
+
+def _say_possible_repeats(app: App, uow: UnitOfWork, before: int) -> None:
+    """Tell the importer (on stderr) which new recommendations look like repeats of stored
+    ones in other reports, above `[ingest] repeat_threshold`, and how to link them."""
+    from workflow.intake.similar import possible_repeats_of
+
+    with uow.read() as tx:
+        new = list(
+            tx.conn.execute(
+                select(recommendation.c.code).where(recommendation.c.id > before)
+            ).scalars()
+        )
+        found = possible_repeats_of(tx.conn, new, threshold=app.settings.ingest.repeat_threshold)
+    for code, like in found:
+        echo(
+            f"possible repeat: {code} is like {like.id} ({like.score:.2f}); if it repeats it: "
+            f"rectrack rec link {code} --repeats {like.id} --actor EMAIL",
+            err=True,
         )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, select
 
-from workflow.store.tables import recommendation, report
+from workflow.store.tables import rec_link, recommendation, report
 
 _LEAD = re.compile(
     r"^(?:(?:her|his)\s+majesty['’]s\s+(?:chief\s+)?inspectors?(?:\s+of\s+constabulary)?"
@@ -153,3 +153,40 @@ def most_like(
             [Candidate(stored[i][0], round(float(row[i]), 3), stored[i][1]) for i in best]
         )
     return ranked
+
+
+def possible_repeats_of(
+    conn: Connection, codes: Sequence[str], *, threshold: float
+) -> list[tuple[str, Candidate]]:
+    """For each of the recommendations `codes` (just imported), the one stored in another
+    report that it most likely repeats, if any scores `threshold` or more and it is not
+    linked as its repeat already."""
+    r = recommendation.c
+    mine = {
+        code: (text, key)
+        for code, text, key in conn.execute(
+            select(r.code, r.text, report.c.key)
+            .join(report, report.c.id == r.report_id)
+            .where(r.code.in_(codes))
+        )
+    }
+    keys = {key for _, key in mine.values()}
+    stored = [(code, text) for code, text in stored_texts(conn) if code.split("/")[0] not in keys]
+    if not mine or not stored:
+        return []
+    target = recommendation.alias("target")
+    linked = set(
+        conn.execute(
+            select(r.code, target.c.code)
+            .join(rec_link, rec_link.c.rec_id == r.id)
+            .join(target, target.c.id == rec_link.c.target_rec_id)
+            .where(r.code.in_(codes), rec_link.c.kind == "repeats")
+        ).tuples()
+    )
+    ordered = list(mine)
+    ranked = most_like([mine[c][0] for c in ordered], stored, floor=threshold, most=1)
+    return [
+        (code, best[0])
+        for code, best in zip(ordered, ranked, strict=True)
+        if best and (code, best[0].id) not in linked
+    ]
