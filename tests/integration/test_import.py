@@ -83,6 +83,12 @@ def test_csv_import(uow: UnitOfWork, tmp_path: Path) -> None:
             "no recommendation md/R9",
         ),
         (("published: 2003-10-01", "published: 1 October"), 8, "published", "date"),
+        (
+            ("paragraph: 3.10", "paragraph: 3.10\n        category: finding"),
+            16,
+            "category",
+            "area for improvement",
+        ),
     ],
 )
 def test_a_bad_file_imports_nothing(

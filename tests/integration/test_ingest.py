@@ -159,3 +159,23 @@ def test_a_report_with_no_recommendations_warns(uow: UnitOfWork, tmp_path: Path)
     found = ingest_file(uow, path, body="MPA")
     assert found.recommendations == ()
     assert found.warnings == (f"{path}: no recommendations found",)
+
+
+def test_categories_found_are_kept_on_import(uow: UnitOfWork, tmp_path: Path) -> None:
+    """HMICFRS's vocabulary survives: the draft says what each one is, and the import keeps
+    it, for `rec show`, the API and the tracker."""
+    from tests.ingest_reports import PEEL, PEEL_FOUND, as_text
+    from tests.world import build
+
+    build(uow, recs=1)
+    source = tmp_path / "peel.txt"
+    source.write_text(as_text(PEEL), encoding="utf-8")
+    found = ingest_file(uow, source, report_key="peel-2025")
+    draft = tmp_path / "peel.yaml"
+    draft.write_text(draft_file(found), encoding="utf-8")
+    import_file(uow, draft, actor="ilau@example.org")
+    for expected in PEEL_FOUND:
+        shown = show_recommendation(uow, f"peel-2025/{expected.ref}")
+        assert shown.category == (expected.category or "recommendation"), expected.ref
+    with uow.read() as tx:
+        assert verify(tx.conn).ok

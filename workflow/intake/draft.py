@@ -66,6 +66,8 @@ def _recommendation(found: FoundRecommendation) -> list[str]:
         fields["paragraph"] = found.paragraph
     if found.subject:
         fields["subject"] = found.subject
+    if found.category != "recommendation":
+        fields["category"] = found.category
     if found.repeats:
         fields["repeats"] = found.repeats
     lines += _indented(_dump([fields]), 6)

@@ -129,6 +129,7 @@ def _insert_report(tx: Tx, rep: ReportIn, people: dict[str, int], actor: str) ->
             owner_id=people.get(rec.owner) if rec.owner else None,
             subject=rec.subject,
             restricted=rec.restricted,
+            category=rec.category,
         )
         for rec in rep.recommendations
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -26,7 +26,7 @@ from sqlalchemy import Column
 from workflow.directory.people import normalise_email
 from workflow.errors import BadInput
 from workflow.lifecycle.ids import CODE
-from workflow.store.tables import limit, person, recommendation, report, response
+from workflow.store.tables import CATEGORIES, limit, person, recommendation, report, response
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
@@ -126,6 +126,9 @@ class RecommendationIn(_Strict):
     related: Annotated[list[RecId], AfterValidator(_once)] = []
     restricted: bool = False
     """Left out of the public register."""
+    category: Literal[CATEGORIES] = "recommendation"  # type: ignore[valid-type]
+    """What the report calls it: a recommendation, an area for improvement, a cause of
+    concern."""
 
     @model_validator(mode="after")
     def _links_once(self) -> RecommendationIn:

@@ -13,7 +13,7 @@ from workflow.lifecycle.due import after_event
 from workflow.lifecycle.ids import normal_code, split_code
 from workflow.lifecycle.transition import Outcome
 from workflow.lifecycle.unowned import tell_ilau_of_unowned
-from workflow.store.tables import recommendation, report
+from workflow.store.tables import CATEGORIES, recommendation, report
 from workflow.store.uow import Tx, UnitOfWork
 
 
@@ -29,6 +29,7 @@ def new_recommendation_row(
     owner_id: int | None = None,
     subject: str | None = None,
     restricted: bool = False,
+    category: str = CATEGORIES[0],
 ) -> dict[str, Any]:
     """The row of a newly raised recommendation `code`, due dates included."""
     rule = tx.rules.for_recommendation(kind, statutory)
@@ -54,6 +55,7 @@ def new_recommendation_row(
         "original_target_date": None,
         "next_due": due.next,
         "restricted": restricted,
+        "category": category,
     }
 
 
@@ -73,6 +75,8 @@ def audit_raise(
     }
     if row.get("restricted"):  # recorded when so: public ones read as they always have
         changes["restricted"] = True
+    if row.get("category", CATEGORIES[0]) != CATEGORIES[0]:  # likewise, when not the usual
+        changes["category"] = row["category"]
     tx.audit.append(
         actor=actor,
         event="raise",

@@ -59,6 +59,8 @@ class RecSummary:
     overdue: bool
     target: date | None
     target_original: date | None
+    category: str
+    """A recommendation, an area for improvement or a cause of concern."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,7 @@ def _summary_select() -> Select[Any]:
             _r.subject,
             _r.text,
             _r.paragraph,
+            _r.category,
             _r.state,
             _owner.c.email.label("owner"),
             _r.statutory,
@@ -195,6 +198,7 @@ def _summary_fields(row: Any, today: date) -> dict[str, Any]:
         "overdue": next_due is not None and next_due < today,
         "target": row.target_date,
         "target_original": row.original_target_date,
+        "category": row.category,
     }
 
 

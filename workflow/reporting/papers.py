@@ -324,7 +324,7 @@ def tracker(uow: UnitOfWork, report_key: str) -> Document:
         rows.append(
             (
                 f.ref,
-                f"{f.subject or ''}\n{'STATUTORY' if f.statutory else 'Non-statutory'}".strip(),
+                _subject_cell(f),
                 f.owner_name or f.owner or "(no owner)",
                 _timescale(f),
                 f.text,
@@ -353,6 +353,14 @@ def tracker(uow: UnitOfWork, report_key: str) -> Document:
         ),
         subtitle=f"{rep.key}, as at {_long(today)}",
     )
+
+
+def _subject_cell(f: RecFacts) -> str:
+    """The tracker's Subject: the subject, what the report calls it (when not a plain
+    recommendation) and whether it is statutory."""
+    kind = f.category.capitalize() if f.category != "recommendation" else ""
+    lines = (f.subject or "", kind, "STATUTORY" if f.statutory else "Non-statutory")
+    return "\n".join(line for line in lines if line)
 
 
 def _timescale(f: RecFacts) -> str:

@@ -53,6 +53,7 @@ class RecFacts:
     successor: str | None = None
     latest_update: tuple[datetime, str, str | None] | None = None
     rag: str | None = None
+    category: str = "recommendation"
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
@@ -86,6 +87,7 @@ _FACTS = (
         _r.state_changed_at,
         _r.signed_off_at,
         _r.closure_note,
+        _r.category,
     )
     .join(report, report.c.id == _r.report_id)
     .outerjoin(person, person.c.id == _r.owner_id)
@@ -116,6 +118,7 @@ def _facts(row: Any) -> RecFacts:
         state_changed_at=row.state_changed_at,
         signed_off_at=row.signed_off_at,
         closure_note=row.closure_note,
+        category=row.category,
     )
 
 

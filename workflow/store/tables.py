@@ -25,6 +25,10 @@ from workflow.store.schema import UserText, UTCDateTime, in_list, limit, metadat
 
 __all__ = ["UTCDateTime", "UserText", "limit", "metadata"]
 
+CATEGORIES = ("recommendation", "area for improvement", "cause of concern")
+"""What an inspection report calls what it asks for (HMICFRS: areas for improvement, and
+causes of concern with their recommendations, beside plain recommendations)."""
+
 person = Table(
     "person",
     metadata,
@@ -85,9 +89,12 @@ recommendation = Table(
     Column("completion_evidence", UserText()),
     Column("closure_note", UserText()),
     Column("restricted", Boolean, nullable=False, server_default=text("false")),
+    # HMICFRS's vocabulary: a recommendation, an area for improvement, a cause of concern.
+    Column("category", String(24), nullable=False, server_default=CATEGORIES[0]),
     UniqueConstraint("report_id", "ref"),
     CheckConstraint(in_list("state", STATES), name="state"),
     CheckConstraint(in_list("degree", DEGREES), name="degree"),
+    CheckConstraint(in_list("category", CATEGORIES), name="category"),
     Index(None, "state", "next_due"),
     Index(None, "owner_id", "state"),
 )
