@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import func, select
@@ -186,27 +188,40 @@ def report_list(app: App, as_json: bool) -> None:
         )
 
 
-def _report_restriction(restricted: bool) -> None:
-    verb = "restrict" if restricted else "unrestrict"
+def restriction_commands(
+    group: click.Group,
+    metavar: str,
+    restrict: Callable[..., Any],
+    name: Callable[[Any], str],
+    helps: tuple[str, str],
+) -> None:
+    """`restrict` and `unrestrict` in `group`, for the thing `restrict(uow, ID, actor, ...)`
+    restricts (a report, a recommendation); `name` says which one, from what it returns."""
+    for restricted, help in zip((True, False), helps, strict=True):
+        _restriction_command(group, restricted, metavar, restrict, name, help)
 
-    @report_group.command(
-        verb,
-        help="Leave a report, and all its recommendations, out of the public register (ilau)."
-        if restricted
-        else "Show a restricted report in the public register again (ilau).",
-    )
-    @click.argument("key", metavar="KEY")
+
+def _restriction_command(
+    group: click.Group,
+    restricted: bool,
+    metavar: str,
+    restrict: Callable[..., Any],
+    name: Callable[[Any], str],
+    help: str,
+) -> None:
+    @group.command("restrict" if restricted else "unrestrict", help=help)
+    @click.argument("subject", metavar=metavar)
     @actor_option
     @click.option("--reason", metavar="T", help="Why, for the audit trail.")
     @json_option
     @pass_app
-    def command(app: App, key: str, actor: str, reason: str | None, as_json: bool) -> None:
+    def command(app: App, subject: str, actor: str, reason: str | None, as_json: bool) -> None:
         with app.uow() as uow:
-            done = restrict_report(uow, key, actor, restricted=restricted, reason=reason)
+            done = restrict(uow, subject, actor, restricted=restricted, reason=reason)
         if as_json:
             emit_json(done)
-            return
-        echo(f"{done.key}: {restriction_words(done.restricted, done.changed)}")
+        else:
+            echo(f"{name(done)}: {restriction_words(done.restricted, done.changed)}")
 
 
 def restriction_words(restricted: bool, changed: bool) -> str:
@@ -215,5 +230,13 @@ def restriction_words(restricted: bool, changed: bool) -> str:
     return now if changed else f"already {now}"
 
 
-_report_restriction(True)
-_report_restriction(False)
+restriction_commands(
+    report_group,
+    "KEY",
+    restrict_report,
+    lambda done: str(done.key),
+    (
+        "Leave a report, and all its recommendations, out of the public register (ilau).",
+        "Show a restricted report in the public register again (ilau).",
+    ),
+)

@@ -12,7 +12,7 @@ import click
 from states import STATES
 from workflow.bootstrap import App
 from workflow.cli.app import actor_option, cli, json_option, pass_app
-from workflow.cli.commands import restriction_words
+from workflow.cli.commands import restriction_commands
 from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.lifecycle import service as svc
 from workflow.lifecycle.restriction import restrict_recommendation
@@ -172,28 +172,13 @@ def rec_raise(
     report_outcomes(outcome, as_json)
 
 
-def _restriction_command(restricted: bool) -> None:
-    verb = "restrict" if restricted else "unrestrict"
-
-    @rec.command(
-        verb,
-        help="Leave a recommendation out of the public register (ilau)."
-        if restricted
-        else "Show a restricted recommendation in the public register again (ilau).",
-    )
-    @click.argument("rec_id", metavar="ID")
-    @actor_option
-    @click.option("--reason", metavar="T", help="Why, for the audit trail.")
-    @json_option
-    @pass_app
-    def command(app: App, rec_id: str, actor: str, reason: str | None, as_json: bool) -> None:
-        with app.uow() as uow:
-            done = restrict_recommendation(uow, rec_id, actor, restricted=restricted, reason=reason)
-        if as_json:
-            emit_json(done)
-        else:
-            echo(f"{done.id}: {restriction_words(done.restricted, done.changed)}")
-
-
-_restriction_command(True)
-_restriction_command(False)
+restriction_commands(
+    rec,
+    "ID",
+    restrict_recommendation,
+    lambda done: str(done.id),
+    (
+        "Leave a recommendation out of the public register (ilau).",
+        "Show a restricted recommendation in the public register again (ilau).",
+    ),
+)
