@@ -29,6 +29,7 @@ from sqlalchemy import select, update
 from config.logging import get_logger
 from workflow.audit.query import AuditQuery, TrailEvent, trail_events
 from workflow.chasing.webhooks import ALL
+from workflow.mail.delivery import backoff  # the same waits as e-mail's
 from workflow.plain import plain
 from workflow.store.outward import webhook
 from workflow.store.uow import UnitOfWork
@@ -36,8 +37,6 @@ from workflow.store.uow import UnitOfWork
 log = get_logger("rectrack.webhooks")
 _w = webhook.c
 LEASE = timedelta(minutes=5)
-FIRST_RETRY = timedelta(minutes=1)
-LONGEST_WAIT = timedelta(hours=1)
 TIMEOUT_SECONDS = 10.0
 TOLERANCE = timedelta(minutes=5)
 BATCH = 100
@@ -45,11 +44,6 @@ SIGNATURE = "X-Rectrack-Signature"
 
 Post = Callable[[str, bytes, dict[str, str]], int]
 """Sends one delivery: (url, body, headers) to the receiver's status code."""
-
-
-def backoff(attempts: int) -> timedelta:
-    wait: timedelta = FIRST_RETRY * 2 ** max(attempts - 1, 0)
-    return min(wait, LONGEST_WAIT)
 
 
 def sign(secret: str, body: bytes, at: datetime) -> str:
