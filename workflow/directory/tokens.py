@@ -7,7 +7,6 @@ and revoking one is audited; so is every act done with one (see `UnitOfWork.via`
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from workflow.directory.people import Person, get_person, operator_or, person_from_row
+from workflow.directory.sessions import token_hash  # hashed as sign-in links are
 from workflow.errors import BadInput
 from workflow.store.outward import TOKEN_KINDS, access_token
 from workflow.store.tables import person
@@ -68,10 +68,6 @@ class Bearer:
     hashed: str
     touch: bool
     """Whether its `last_used_at` is stale enough to write again."""
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _select() -> Any:
