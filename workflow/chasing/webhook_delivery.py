@@ -27,8 +27,8 @@ import httpx2
 from sqlalchemy import select, update
 
 from config.logging import get_logger
-from workflow.audit.query import AuditQuery, TrailEvent, trail_events
-from workflow.chasing.webhooks import ALL
+from workflow.audit.query import TrailEvent, trail_events
+from workflow.chasing.webhooks import owed
 from workflow.mail.delivery import backoff  # the same waits as e-mail's
 from workflow.plain import plain
 from workflow.store.outward import webhook
@@ -111,12 +111,8 @@ def _claim(uow: UnitOfWork) -> list[Any]:
 
 def _events(uow: UnitOfWork, row: Any) -> list[TrailEvent]:
     """The next events owed to subscription `row`, in trail order."""
-    wanted = tuple(row.events)
-    query = AuditQuery(
-        after_id=row.delivered_through, limit=BATCH, events=None if ALL in wanted else wanted
-    )
     with uow.read() as tx:
-        return trail_events(tx.conn, query)
+        return trail_events(tx.conn, owed(row, BATCH))
 
 
 def _delivered(uow: UnitOfWork, row: Any, seq: int) -> None:

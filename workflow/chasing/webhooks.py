@@ -15,15 +15,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, insert, select, true, update
+from sqlalchemy import func, insert, select, update
 
 from states import EVENTS
-from workflow.audit.query import chain_head
+from workflow.audit.query import AuditQuery, chain_head, events_select
 from workflow.directory.people import operator_or
 from workflow.errors import BadInput
 from workflow.store.dialect import lock_chain
 from workflow.store.outward import webhook
-from workflow.store.tables import audit_event
 from workflow.store.uow import Tx, UnitOfWork
 
 _w = webhook.c
@@ -94,18 +93,18 @@ def check_events(events: tuple[str, ...] | list[str]) -> list[str]:
     return sorted(set(events))
 
 
-def matching(events: list[str]) -> Any:
-    """The trail's rows a subscription to `events` receives."""
-    return true() if ALL in events else audit_event.c.event.in_(events)
+def owed(row: Any, limit: int | None = None) -> AuditQuery:
+    """The trail's events subscription `row` has yet to receive, in trail order: the one
+    query for what it is sent and for how many wait."""
+    wanted = tuple(row.events)
+    return AuditQuery(
+        after_id=row.delivered_through, limit=limit, events=None if ALL in wanted else wanted
+    )
 
 
 def _pending(tx: Tx, row: Any) -> int:
-    count = tx.conn.execute(
-        select(func.count())
-        .select_from(audit_event)
-        .where(audit_event.c.id > row.delivered_through, matching(list(row.events)))
-    ).scalar_one()
-    return int(count)
+    waiting = events_select(owed(row)).order_by(None).subquery()
+    return int(tx.conn.execute(select(func.count()).select_from(waiting)).scalar_one())
 
 
 def _info(tx: Tx, row: Any) -> WebhookInfo:
