@@ -54,6 +54,8 @@ report = Table(
     Column("published", Date),
     Column("committee", UserText(120)),
     Column("responding_bodies", JSON, nullable=False),
+    # The report's graded judgements: [{"area": ..., "grade": "Fair"}, ...] in its own order.
+    Column("judgements", JSON),
     Column("created_at", UTCDateTime, nullable=False),
     # Restricted: left out of the public register (set on import, or by the ILAU).
     Column("restricted", Boolean, nullable=False, server_default=text("false")),
@@ -70,6 +72,13 @@ recommendation = Table(
     Column("text", UserText(), nullable=False),
     Column("paragraph", UserText(32)),
     Column("statutory", Boolean, nullable=False),
+    # False: the report does not say whether it is statutory (`statutory` is then False too).
+    Column("statutory_known", Boolean, nullable=False, server_default=text("true")),
+    # The timescale as the report or tracker wrote it ("Ongoing", "March 2004"), beside the date.
+    Column("timescale", UserText(200)),
+    # A lead of two levels (003): who is accountable, who is responsible, as the report names them.
+    Column("lead_accountable", UserText(200)),
+    Column("lead_responsible", UserText(200)),
     Column("owner_id", ForeignKey("person.id")),
     Column("state", String(16), nullable=False),
     Column("degree", String(16), nullable=False, server_default="none"),
@@ -109,6 +118,8 @@ response = Table(
     Column("not_applicable_reason", UserText()),
     Column("by_email", UserText(254), nullable=False),
     Column("at", UTCDateTime, nullable=False),
+    # The body's verdict: "This recommendation is considered complete" (000).
+    Column("considered_complete", Boolean, nullable=False, server_default=text("false")),
     UniqueConstraint("rec_id", "body"),
 )
 
@@ -292,6 +303,8 @@ committee = Table(
     Column("kind", String(10), nullable=False),
     Column("cadence", String(12), nullable=False),
     Column("secretary_id", ForeignKey("person.id")),
+    # Who the committee's papers are "By:" (a post, as the papers print it).
+    Column("paper_by", UserText(200)),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint(in_list("kind", COMMITTEE_KINDS), name="kind"),
     CheckConstraint(in_list("cadence", CADENCES), name="cadence"),
@@ -334,4 +347,4 @@ agenda_item = Table(
 name_user_text(metadata.tables.values())
 
 # The web application's tables share this metadata: whoever imports the tables has them all.
-from workflow.store import access, outward  # noqa: E402, F401
+from workflow.store import access, governance, outward  # noqa: E402, F401

@@ -1,0 +1,88 @@
+"""papers that tell the story: verdicts, tracker detail, judgements, decisions, visits
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+_COLUMNS = {
+    "recommendation": [
+        sa.Column("statutory_known", sa.Boolean(), server_default=sa.text("true"), nullable=False),
+        sa.Column("timescale", sa.String(length=200)),
+        sa.Column("lead_accountable", sa.String(length=200)),
+        sa.Column("lead_responsible", sa.String(length=200)),
+    ],
+    "report": [sa.Column("judgements", sa.JSON())],
+    "response": [
+        sa.Column(
+            "considered_complete", sa.Boolean(), server_default=sa.text("false"), nullable=False
+        )
+    ],
+    "committee": [sa.Column("paper_by", sa.String(length=200))],
+}
+
+
+def upgrade() -> None:
+    # Plain ADD COLUMN on both dialects: every new column is nullable or has a default, so
+    # SQLite need not rebuild the tables that every other one refers to.
+    for table, columns in _COLUMNS.items():
+        for column in columns:
+            op.add_column(table, column)
+    op.create_table(
+        "decision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("meeting", sa.Date(), nullable=False),
+        sa.Column("rec_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("due", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=254), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True)),
+        sa.Column("done_by", sa.String(length=254)),
+        sa.ForeignKeyConstraint(
+            ["committee_id"], ["committee.id"], name=op.f("fk_decision_committee_id_committee")
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["person.id"], name=op.f("fk_decision_owner_id_person")
+        ),
+        sa.ForeignKeyConstraint(
+            ["rec_id"], ["recommendation.id"], name=op.f("fk_decision_rec_id_recommendation")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decision")),
+    )
+    for column in ("due", "owner_id", "rec_id"):
+        op.create_index(op.f(f"ix_decision_{column}"), "decision", [column])
+    op.create_table(
+        "inspection_visit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("body", sa.String(length=120), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("starts", sa.Date(), nullable=False),
+        sa.Column("ends", sa.Date(), nullable=False),
+        sa.Column("units", sa.Text()),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=254), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_visit")),
+    )
+    op.create_index(op.f("ix_inspection_visit_starts"), "inspection_visit", ["starts"])
+
+
+def downgrade() -> None:
+    op.drop_table("inspection_visit")
+    op.drop_table("decision")
+    for table, columns in _COLUMNS.items():
+        with op.batch_alter_table(table) as batch_op:
+            for column in columns:
+                batch_op.drop_column(column.name)
