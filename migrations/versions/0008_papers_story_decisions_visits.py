@@ -1,4 +1,4 @@
-"""papers that tell the story: verdicts, tracker detail, judgements, decisions, visits
+"""papers that tell the story: verdicts, tracker detail, judgements, decisions, visits, attachments
 
 Revision ID: 0008
 Revises: 0007
@@ -77,9 +77,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_visit")),
     )
     op.create_index(op.f("ix_inspection_visit_starts"), "inspection_visit", ["starts"])
+    op.create_table(
+        "outbox_attachment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"], ["outbox.id"], name=op.f("fk_outbox_attachment_outbox_id_outbox")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_attachment")),
+    )
+    op.create_index(op.f("ix_outbox_attachment_outbox_id"), "outbox_attachment", ["outbox_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("outbox_attachment")
     op.drop_table("inspection_visit")
     op.drop_table("decision")
     for table, columns in _COLUMNS.items():

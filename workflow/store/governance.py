@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, String, Table
 
 from workflow.store.schema import UserText, UTCDateTime, metadata, name_user_text
 
@@ -42,6 +42,17 @@ inspection_visit = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", String(254), nullable=False),
     Index(None, "starts"),
+)
+
+# A file sent with an outbox message (the ILAU's monthly report goes with its DOCX).
+outbox_attachment = Table(
+    "outbox_attachment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outbox_id", ForeignKey("outbox.id"), nullable=False, index=True),
+    Column("filename", String(200), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("content", LargeBinary, nullable=False),
 )
 
 name_user_text((decision, inspection_visit))
