@@ -80,13 +80,16 @@ class Prepared:
         )
         binders: list[tuple[str, Processor]] = []
         for name, bind in compiled.binds.items():
-            proc = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            proc = _processor(bind.type, dialect, "prepared_bind") or bind.type.dialect_impl(
+                dialect
+            ).bind_processor(dialect)
             if proc is not None:
                 binders.append((name, proc))
         readers: tuple[Processor | None, ...] = ()
         if isinstance(self.statement, Select):
             readers = tuple(
-                col.type.dialect_impl(dialect).result_processor(dialect, None)
+                _processor(col.type, dialect, "prepared_result")
+                or col.type.dialect_impl(dialect).result_processor(dialect, None)
                 for col in self.statement.selected_columns
             )
         defaults = {k: v for k, v in compiled.params.items() if v is not None}
@@ -136,3 +139,10 @@ class Prepared:
         if row is None or not c.any_reader:
             return row  # type: ignore[no-any-return]
         return tuple(v if r is None else r(v) for v, r in zip(row, c.readers, strict=True))
+
+
+def _processor(type_: Any, dialect: Dialect, kind: str) -> Processor | None:
+    """A type's own one-step processor for these statements, if it offers one (see
+    `UTCDateTime`); else None, and SQLAlchemy's processors are used."""
+    make = getattr(type_, kind, None)
+    return make(dialect) if make is not None else None
