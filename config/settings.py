@@ -13,6 +13,7 @@ from typing import Any
 
 from config.errors import ConfigError
 from config.ingest import IngestSettings, load_ingest
+from config.monthly import MonthlySettings, load_monthly
 from config.publish import PublishSettings, load_publish
 from config.rules import RuleBook, load_rules
 from config.web import WebSettings, load_web
@@ -29,6 +30,7 @@ _KNOWN_SECTIONS = {
     "storage",
     "publish",
     "ingest",
+    "monthly",
 }
 
 
@@ -73,6 +75,7 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    monthly: MonthlySettings = field(default_factory=MonthlySettings)
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """The raw settings file, for the parts (SMTP, scheduler) that read their own section."""
 
@@ -237,5 +240,6 @@ def load_settings(
         web=load_web(data.get("web", {}), data.get("storage", {}), env, config or "settings"),
         publish=load_publish(data.get("publish", {}), config or "settings"),
         ingest=load_ingest(data.get("ingest", {}), config or "settings"),
+        monthly=load_monthly(data.get("monthly", {}), config or "settings"),
         sections=data,
     )

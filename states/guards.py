@@ -72,12 +72,22 @@ def _actions_owned_and_dated(case: Case, req: Request) -> str | None:
 
 
 def _action_owners_active(case: Case, req: Request) -> str | None:
-    gone = [f"{a.number} ({a.owner})" for a in req.actions if not a.owner_active]
+    # Work already done may have been done by someone who has left since.
+    gone = [f"{a.number} ({a.owner})" for a in req.actions if not a.owner_active and not a.done]
     return f"action(s) {', '.join(gone)} are owned by someone no longer active" if gone else None
 
 
 def _targets_in_future(case: Case, req: Request) -> str | None:
-    bad = [a.number for a in req.actions if a.target is not None and a.target <= req.today]
+    """An open action's target lies ahead; an action already done was done by today (its
+    target, met or not, may lie in the past)."""
+    ahead = [a.number for a in req.actions if a.done_on is not None and a.done_on > req.today]
+    if ahead:
+        return f"action(s) {_nums(ahead)} are recorded as done on a day after today ({req.today})"
+    bad = [
+        a.number
+        for a in req.actions
+        if not a.done and a.target is not None and a.target <= req.today
+    ]
     return f"action(s) {_nums(bad)} have a target date not after {req.today}" if bad else None
 
 

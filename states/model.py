@@ -41,6 +41,8 @@ class ActionFacts:
     done: bool = False
     dropped_reason: str | None = None
     owner_active: bool = True
+    done_on: date | None = None
+    """In a plan: the day the action was already done, when it was (not in the future)."""
 
     @property
     def closed(self) -> bool:

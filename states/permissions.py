@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, Permission] = {
     "update": _OWNER_OR_ILAU,
     "action_done": _ACTION,
     "action_drop": _ACTION,
+    # Recording what an action actually cost (not a lifecycle step): as closing it is.
+    "action_cost": _ACTION,
     "monitor": _OWNER_OR_ILAU,
     "extend": _OWNER_OR_ILAU,
     "complete": _SIGN_OFF,
@@ -81,8 +83,13 @@ PERMISSIONS: dict[str, Permission] = {
     "restrict": _ILAU,
     # Issuing a committee's paper: it is then kept as it was, for good.
     "paper.issue": _COMMITTEES,
+    # Recording what a committee decided (an owner and a date each), and that one is done
+    # (which the decision's owner may also do: see workflow.directory.decisions).
+    "decision.record": _COMMITTEES,
     # Saying one recommendation repeats, or relates to, another, after import.
     "link": _ILAU,
+    # Recording a forthcoming inspection visit, for the ILAU's monthly report (002 §5).
+    "inspection.record": _ILAU,
 }
 
 

@@ -54,7 +54,13 @@ def test_scheduler_once_is_exit_0_when_every_job_ran(
     setup_mail(any_cli, tmp_path, port)
     result = any_cli("scheduler", "--once", now="2004-01-06")
     assert result.code == 0, result.err
-    assert set(jobs(result.err, "job finished")) == {"sweep", "agenda", "send", "webhooks"}
+    assert set(jobs(result.err, "job finished")) == {
+        "sweep",
+        "agenda",
+        "send",
+        "webhooks",
+        "monthly",
+    }
     assert jobs(result.err, "job failed") == {}
     assert jobs(result.err, "job finished")["sweep"]["messages"] == 4
     assert len(box.messages) == 5  # the sweep's four, and the ILAU's notice from the import
@@ -68,7 +74,7 @@ def assert_only_the_sweep_failed(result: Result, box: Mailbox, why: str, sent: i
     assert why in failed["sweep"]["error"]  # the log line says why, not just `exc_info: true`
     # The other jobs still ran: one failure neither hides the others' work nor stops them.
     finished = jobs(result.err, "job finished")
-    assert set(finished) == {"agenda", "send", "webhooks"}
+    assert set(finished) == {"agenda", "send", "webhooks", "monthly"}
     assert finished["send"]["sent"] == len(box.messages) == sent  # and no reminder among them
 
 

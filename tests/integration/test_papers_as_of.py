@@ -15,9 +15,12 @@ from workflow.bootstrap import unit_of_work
 from workflow.clock import FixedClock
 from workflow.directory.committees import get_committee
 from workflow.reporting.agenda import build_agenda
+from workflow.reporting.annual import annual_report
 from workflow.reporting.documents.markdown import to_markdown
 from workflow.reporting.documents.model import Document, Figure
-from workflow.reporting.papers import committee_report, progress_report, tracker
+from workflow.reporting.monthly import monthly_report
+from workflow.reporting.papers import committee_report
+from workflow.reporting.tracker import tracker
 from workflow.store.uow import UnitOfWork
 
 RULES = load_rules(None, {"defaults": {"rag_amber_within_days": 14}})
@@ -33,7 +36,8 @@ def _seen(doc: Document) -> tuple[str, list[bytes]]:
 def papers(uow: UnitOfWork) -> dict[str, tuple[str, list[bytes]]]:
     built = {
         "tracker": _seen(tracker(uow, B)),
-        "progress": _seen(progress_report(uow, TZ)),
+        "monthly": _seen(monthly_report(uow, TZ)),
+        "annual 2003": _seen(annual_report(uow, 2003, TZ)),
     }
     for name, day in MEETINGS:
         with uow.read() as tx:

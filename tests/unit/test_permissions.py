@@ -39,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     "update": _OWNER_WORK,
     "action_done": _OWNER_WORK,
     "action_drop": _OWNER_WORK,
+    "action_cost": _OWNER_WORK,
     "monitor": _OWNER_WORK,
     "extend": _OWNER_WORK,
     "complete": {"ilau", "board"},
@@ -62,7 +63,9 @@ ALLOWED: dict[str, set[str]] = {
     "webhook.manage": {"ilau", "admin", "ilau_owner"},
     "restrict": {"ilau", "ilau_owner"},
     "paper.issue": {"ilau", "ilau_owner", "secretary"},
+    "decision.record": {"ilau", "ilau_owner", "secretary"},
     "link": {"ilau", "ilau_owner"},
+    "inspection.record": {"ilau", "ilau_owner"},
 }
 _DIRECTORY = {"raise", "import", "person.add", "person.deactivate", "audit.view", "papers.view"} | {
     "committee.add",
@@ -72,7 +75,9 @@ _DIRECTORY = {"raise", "import", "person.add", "person.deactivate", "audit.view"
     "webhook.manage",
     "restrict",
     "paper.issue",
+    "decision.record",
     "link",
+    "inspection.record",
 }
 
 

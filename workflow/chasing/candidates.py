@@ -12,15 +12,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Date, Text, bindparam, cast, select
+from sqlalchemy import Date, Select, Text, bindparam, cast, select
 from transitions import Machine
 
 from config import Rule
 from states import MACHINE, running_states, sources
 from workflow.lifecycle.due import add_days
+from workflow.store.governance import decision
 from workflow.store.prepared import Prepared
-from workflow.store.tables import action, person, recommendation, report
+from workflow.store.tables import action, committee, person, recommendation, report
 from workflow.store.uow import Tx
 
 # Where each kind of deadline is stored.
@@ -36,6 +38,7 @@ WHAT = {
     "update": "send a progress update, with the degree to which it is met",
     "target": "complete the implementation, or ask for a revised target date with a reason",
     "action": "finish action {number}: {text}",
+    "decision": "do what the {committee} decided on {meeting} (decision {id}): {text}",
 }
 
 Rules = dict[tuple[str, bool], Rule]
@@ -214,4 +217,57 @@ def actions_due(tx: Tx, rules: Rules, horizon: date, policy: Policy) -> Iterator
             WHAT["action"].format(number=row.number, text=row.text),
             f"action:{row.number}:{row.target_date}",
             row.number,
+        )
+
+
+@lru_cache(maxsize=1)
+def _decisions_select() -> Select[Any]:
+    """Open decisions due by `horizon`, from the decision due index: built once, so that a
+    sweep with none to find pays only for the (empty) index lookup."""
+    d, r = decision.c, recommendation.c
+    return (
+        select(
+            d.id,
+            d.due,
+            d.text,
+            d.meeting,
+            committee.c.name.label("committee"),
+            r.id.label("rec_id"),
+            r.code,
+            r.subject,
+            r.state,
+            r.statutory,
+            report.c.kind,
+            person.c.email,
+            person.c.name,
+            person.c.active,
+            person.c.group_name,
+        )
+        .join(recommendation, r.id == d.rec_id)
+        .join(report, report.c.id == r.report_id)
+        .join(committee, committee.c.id == d.committee_id)
+        .join(person, person.c.id == d.owner_id)
+        .where(d.due <= bindparam("horizon", None, type_=Date), d.done_at.is_(None))
+    )
+
+
+def decisions_due(tx: Tx, rules: Rules, horizon: date) -> Iterator[Obligation]:
+    """Every open committee decision due by `horizon`, for its owner (one indexed query)."""
+    rows = tx.conn.execute(_decisions_select(), {"horizon": horizon})
+    for row in rows:
+        yield Obligation(
+            row.rec_id,
+            row.code,
+            row.subject,
+            row.state,
+            "decision",
+            row.due,
+            rules[(row.kind, bool(row.statutory))],
+            (row.email, row.name) if row.active else None,
+            WHAT["decision"].format(
+                committee=row.committee, meeting=row.meeting, id=row.id, text=row.text
+            ),
+            f"decision:{row.id}:{row.due}",
+            owner=row.email,
+            group=row.group_name,
         )

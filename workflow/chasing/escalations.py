@@ -7,7 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, insert, literal, or_, select, update
+from sqlalchemy import String, case, cast, exists, func, insert, literal, or_, select, update
+from sqlalchemy.sql.expression import Case as Case_
+from sqlalchemy.sql.expression import Exists
 
 from config import Rule
 from states import FINAL, MISSED, Case, Request
@@ -18,6 +20,7 @@ from workflow.lifecycle.transition import Effect, Loaded, Outcome, fire_event
 from workflow.mail.compose import EscalationNotice, escalation_digest
 from workflow.mail.outbox import Mail, enqueue
 from workflow.store.dialect import bulk_insert
+from workflow.store.governance import decision
 from workflow.store.tables import escalation, recommendation
 from workflow.store.uow import Tx, UnitOfWork
 
@@ -29,6 +32,11 @@ CURED = {
     "missed_update": "progress update received",
     "missed_target": "target met or revised",
 }
+# A committee's decision not done by its date is escalated as a target missed (the reasons
+# the escalation table allows), under its own key "decision:ID:DUE" and with the decision as
+# its note; only the decision being done clears it.
+REASONS = {**MISSED, "decision": "missed_target"}
+DECISION_DONE = "decision done"
 
 
 def escalation_due(due: date, today: date, rule: Rule) -> bool:
@@ -49,8 +57,9 @@ def raise_escalations(tx: Tx, owed: list[Obligation], policy: Policy) -> list[Es
         rows.append(
             {
                 "rec_id": item.rec_id,
-                "reason": MISSED[item.kind],
+                "reason": REASONS[item.kind],
                 "key": item.key,
+                "note": item.what if item.kind == "decision" else None,
                 "due_date": item.due,
                 "committee": item.rule.escalate_to,
                 "raised_at": tx.now,
@@ -65,10 +74,11 @@ def raise_escalations(tx: Tx, owed: list[Obligation], policy: Policy) -> list[Es
     raised = []
     for rec_id, key in sorted(new):  # by recommendation (creation order: R2 before R10)
         item = by_key[(rec_id, key)]
-        reason, committee = MISSED[item.kind], item.rule.escalate_to
+        reason, committee = REASONS[item.kind], item.rule.escalate_to
+        note = item.what if item.kind == "decision" else None
         raised.append(
             EscalationNotice(
-                item.rec, item.subject, reason, item.due, committee, None, item.owner, item.group
+                item.rec, item.subject, reason, item.due, committee, note, item.owner, item.group
             )
         )
         tx.audit.append(
@@ -78,17 +88,28 @@ def raise_escalations(tx: Tx, owed: list[Obligation], policy: Policy) -> list[Es
             report=item.rec.split("/")[0],
             from_state=item.state,
             to_state=item.state,
-            note=f"{reason} (due {item.due})",
+            note=f"{reason} (due {item.due})" if note is None else f"{note} (due {item.due})",
             changes={"escalation": {"reason": reason, "due": item.due, "committee": committee}},
         )
     return raised
 
 
-def clear_cured(tx: Tx, policy: Policy) -> list[str]:
-    """Close, in one UPDATE, every open escalation whose cause is cured, each with an audit
-    event; returns their recommendations in creation order."""
+def _decision_done() -> Exists:
+    """Whether the decision an escalation (keyed "decision:ID:DUE") is about has been done."""
+    d, e = decision.c, escalation.c
+    return exists().where(
+        d.rec_id == e.rec_id,
+        d.due == e.due_date,
+        d.done_at.is_not(None),
+        e.key.startswith(literal("decision:") + cast(d.id, String) + literal(":")),
+    )
+
+
+def _cure(policy: Policy) -> Case_[str]:
+    """Why an open escalation is cured, in words; NULL while it is not."""
     e, r = escalation.c, recommendation.c
-    why = case(
+    return case(
+        (e.key.startswith("decision:"), case((_decision_done(), DECISION_DONE))),
         (r.state.in_(sorted(FINAL)), literal("recommendation ") + r.state),
         (
             e.reason == "manual",
@@ -115,6 +136,13 @@ def clear_cured(tx: Tx, policy: Policy) -> list[str]:
             CURED["missed_target"],
         ),
     )
+
+
+def clear_cured(tx: Tx, policy: Policy) -> list[str]:
+    """Close, in one UPDATE, every open escalation whose cause is cured, each with an audit
+    event; returns their recommendations in creation order."""
+    e, r = escalation.c, recommendation.c
+    why = _cure(policy)
     cleared = tx.conn.execute(
         update(escalation)
         .where(e.rec_id == r.id, e.cleared_at.is_(None), why.is_not(None))

@@ -19,7 +19,13 @@ from transitions import Machine
 from config.logging import get_logger
 from states import MACHINE
 from workflow.audit.query import chain_head_at
-from workflow.chasing.candidates import Policy, actions_due, deadlines_due, rule_table
+from workflow.chasing.candidates import (
+    Policy,
+    actions_due,
+    deadlines_due,
+    decisions_due,
+    rule_table,
+)
 from workflow.chasing.escalations import SWEEPER, board_mails, clear_cured, raise_escalations
 from workflow.chasing.reminders import Reminder, remind
 from workflow.clock import instant_text
@@ -103,6 +109,7 @@ def sweep(uow: UnitOfWork, *, dry_run: bool = False, machine: Machine = MACHINE)
             owed = [
                 *deadlines_due(tx, rules, horizon, policy),
                 *actions_due(tx, rules, horizon, policy),
+                *decisions_due(tx, rules, horizon),
             ]
             reminders, mails = remind(tx, owed)
             raised = raise_escalations(tx, owed, policy)

@@ -38,6 +38,7 @@ OTHER_EVENTS = (
     "person.activate",
     "person.deactivate",
     "committee.add",
+    "committee.set",
     "meeting.add",
     "token.create",
     "token.revoke",
@@ -45,6 +46,12 @@ OTHER_EVENTS = (
     "webhook.remove",
     "restrict",
     "unrestrict",
+    "decision.add",
+    "decision.done",
+    "action_cost",
+    "inspection.add",
+    "monthly.send",
+    "paper.issue",
 )
 KNOWN_EVENTS = tuple(dict.fromkeys((*EVENTS, *OTHER_EVENTS)))
 """What a subscription may ask for: the machine's events and the trail's other events."""

@@ -30,7 +30,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "init": ("commands",),
     "import": ("commands",),
     "people": ("commands",),
-    "report": ("commands", "committees", "links"),
+    "report": ("commands", "committees", "links", "inspections"),
     "rec": ("recs", "events", "links"),
     "escalate": ("events",),
     "audit": ("audit",),
@@ -48,6 +48,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "publish": ("publish",),
     "ingest": ("ingest",),
     "paper": ("papers",),
+    "inspection": ("inspections",),
+    "decision": ("decisions",),
 }
 
 

@@ -18,6 +18,7 @@ from workflow.directory.committees import (
     get_committee,
     list_committees,
     plan_meetings_until,
+    set_paper_by,
 )
 from workflow.directory.committees import meetings as meeting_dates
 from workflow.reporting.agenda import generate_agenda
@@ -26,6 +27,13 @@ from workflow.store.tables import CADENCES, COMMITTEE_KINDS
 
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True
+)
+paper_by_option = click.option(
+    "--paper-by",
+    "paper_by",
+    metavar="TEXT",
+    help='Who its papers are "By:", a post such as "Clerk to the Committee" '
+    "[default: the Inspection Liaison and Analysis Unit]",
 )
 document_out_option = out_option(
     "Write the document here (Markdown: its figures beside it); default or -: standard "
@@ -74,6 +82,7 @@ def committee() -> None:
     "[default: board for the escalation committee, else scrutiny]",
 )
 @click.option("--member", "members", multiple=True, metavar="EMAIL")
+@paper_by_option
 @actor_option
 @json_option
 @pass_app
@@ -84,6 +93,7 @@ def committee_add(
     secretary: str | None,
     kind: str | None,
     members: tuple[str, ...],
+    paper_by: str | None,
     actor: str,
     as_json: bool,
 ) -> None:
@@ -97,11 +107,34 @@ def committee_add(
             kind=kind,
             members=members,
             actor=actor,
+            paper_by=paper_by,
         )
     if as_json:
         emit_json(added)
     else:
         echo(f"added {added.name} ({added.kind}, meets {added.cadence})")
+
+
+@committee.command("set")
+@click.argument("name")
+@click.option(
+    "--paper-by",
+    "paper_by",
+    required=True,
+    metavar="TEXT",
+    help='Who its papers are "By:" (a post); "" for the ILAU again.',
+)
+@actor_option
+@json_option
+@pass_app
+def committee_set(app: App, name: str, paper_by: str, actor: str, as_json: bool) -> None:
+    """Change a committee's settings: who its papers are by."""
+    with app.uow() as uow:
+        found = set_paper_by(uow, name, paper_by, actor=actor)
+    if as_json:
+        emit_json(found)
+    else:
+        echo(f'{found.name}: papers "By: {found.paper_by or "(the ILAU)"}"')
 
 
 @committee.command("list")
@@ -200,20 +233,6 @@ def agenda_command(
         _emit(doc, fmt, out)
 
 
-@report_group.command("progress")
-@format_option
-@document_out_option
-@pass_app
-def report_progress(app: App, fmt: str, out: str | None) -> None:
-    """The ILAU monthly progress report."""
-    from workflow.reporting.papers import progress_report
-
-    _check_out(fmt, out)
-    with app.uow() as uow:
-        doc = progress_report(uow, app.settings.timezone)
-    _emit(doc, fmt, out)
-
-
 @report_group.command("tracker")
 @click.argument("report_key", metavar="REPORT_KEY")
 @format_option
@@ -221,7 +240,7 @@ def report_progress(app: App, fmt: str, out: str | None) -> None:
 @pass_app
 def report_tracker(app: App, report_key: str, fmt: str, out: str | None) -> None:
     """The action plan progress summary of one report."""
-    from workflow.reporting.papers import tracker
+    from workflow.reporting.tracker import tracker
 
     _check_out(fmt, out)
     with app.uow() as uow:

@@ -19,6 +19,7 @@ from workflow.chasing.escalations import escalate
 from workflow.cli.app import actor_option, cli, json_option, pass_app, version_option, whole
 from workflow.cli.recs import rec, report_outcomes
 from workflow.clock import parse_day
+from workflow.lifecycle import plans
 from workflow.lifecycle import service as svc
 
 Convert = Callable[[dict[str, Any]], dict[str, Any]]
@@ -67,6 +68,15 @@ def _one_answer(given: dict[str, Any]) -> dict[str, Any]:
     return given
 
 
+def _plan_actions(given: dict[str, Any]) -> dict[str, Any]:
+    """The plan's actions: from `--action` (repeated) or from `--from FILE`, not both."""
+    if bool(given["actions"]) == (given["plan_file"] is not None):
+        raise click.UsageError("give the plan's actions with --action (repeatable) or --from FILE")
+    if given["plan_file"] is not None:
+        return {"actions": plans.read_plan(given["plan_file"])}
+    return {"actions": [svc.parse_action(a, n) for n, a in enumerate(given["actions"], start=1)]}
+
+
 def _one_successor(given: dict[str, Any]) -> dict[str, Any]:
     if sum(given[k] is not None for k in ("by", "by_report", "rationale")) != 1:
         raise click.UsageError("give exactly one of --by, --by-report and --rationale")
@@ -97,6 +107,12 @@ event_command(
         metavar="REASON",
         help="The recommendation does not apply to this body, because REASON.",
     ),
+    click.option(
+        "--considered-complete",
+        "considered_complete",
+        is_flag=True,
+        help="The body's verdict: the recommendation is considered complete already.",
+    ),
     help="Record a body's response; moves to responded once every responding body has answered.",
     convert=_one_answer,
 )
@@ -107,13 +123,18 @@ event_command(
         "--action",
         "actions",
         multiple=True,
-        metavar="TEXT|OWNER_EMAIL|YYYY-MM-DD",
-        help="One action of the plan (repeatable).",
+        metavar="TEXT|OWNER_EMAIL|YYYY-MM-DD[|done:YYYY-MM-DD]",
+        help="One action of the plan (repeatable); one already done says on which day.",
+    ),
+    click.option(
+        "--from",
+        "plan_file",
+        metavar="FILE",
+        help="The plan's actions from a YAML or JSON file: actions: [{text, owner, target, "
+        "measure, cost_estimate, benefit, done}].",
     ),
     help="Agree the implementation plan.",
-    convert=lambda given: {
-        "actions": [svc.parse_action(a, n) for n, a in enumerate(given["actions"], start=1)]
-    },
+    convert=_plan_actions,
 )
 event_command("start", svc.start, _NOTE, help="Implementation has begun (planned -> in progress).")
 event_command(
@@ -137,6 +158,17 @@ event_command(
     _REASON,
     help="Drop action N of the plan, with a reason.",
     convert=lambda given: {"number": given["number"], "dropped_reason": given["reason"]},
+)
+event_command(
+    "action-cost",
+    plans.record_cost,
+    _NUMBER,
+    click.option("--actual", required=True, metavar="AMOUNT", help="In pounds, e.g. 1234.50."),
+    help="Record what action N of the plan actually cost.",
+    convert=lambda given: {
+        "number": given["number"],
+        "actual": plans.parse_money(given["actual"], "--actual"),
+    },
 )
 event_command(
     "complete",

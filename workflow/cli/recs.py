@@ -17,8 +17,9 @@ from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.lifecycle import service as svc
 from workflow.lifecycle.restriction import restrict_recommendation
 from workflow.lifecycle.transition import Outcome
-from workflow.lifecycle.views import RecView
+from workflow.lifecycle.views import ActionView, RecView
 from workflow.plain import plain
+from workflow.reporting.costs import pounds
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,10 +87,13 @@ def _print_view(v: RecView) -> None:
     echo(f"  text:      {v.text}")
     if v.paragraph:
         echo(f"  paragraph: {v.paragraph}")
-    echo(
-        f"  statutory: {'yes' if v.statutory else 'no'}   owner: {v.owner or '(none)'}"
-        f"   degree met: {v.degree}"
-    )
+    statutory = "yes" if v.statutory else ("no" if v.statutory_known else "unknown")
+    echo(f"  statutory: {statutory}   owner: {v.owner or '(none)'}   degree met: {v.degree}")
+    lead = " / ".join(x for x in (v.lead_accountable, v.lead_responsible) if x)
+    if lead:
+        echo(f"  lead:      {lead}")
+    if v.timescale:
+        echo(f"  timescale: {v.timescale}")
     due = ", ".join(f"{k} {d}" for k, d in plain(v.due).items() if d) or "nothing"
     echo(f"  due:       {due}" + ("   OVERDUE" if v.overdue else ""))
     if v.target_original and v.target_original != v.target:
@@ -107,12 +111,14 @@ def _print_view(v: RecView) -> None:
 def _print_details(v: RecView) -> None:
     for r in v.responses:
         said = f"not applicable: {r.not_applicable}" if r.not_applicable else r.text
-        echo(f"  response {r.body}: {shorten(said, 70)}")
+        verdict = " (considered complete)" if r.considered_complete else ""
+        echo(f"  response {r.body}: {shorten(said, 70)}{verdict}")
     for a in v.actions:
         status = (
             "done" if a.done else (f"dropped: {a.dropped_reason}" if a.dropped_reason else "open")
         )
         echo(f"  action {a.number}: {shorten(a.text, 50)} ({a.owner}, target {a.target}, {status})")
+        _print_costs(a)
     for e in v.extensions:
         echo(f"  extension {e.from_date} -> {e.to}: {e.status} ({shorten(e.reason, 40)})")
     for link in v.links:
@@ -120,6 +126,16 @@ def _print_details(v: RecView) -> None:
     if v.signed_off:
         s = v.signed_off
         echo(f"  signed off by {s.by} at {s.at.date()}: {shorten(s.evidence, 60)}")
+
+
+def _print_costs(a: ActionView) -> None:
+    """An action's measure, costs and benefit, where the plan gave them."""
+    if a.measure:
+        echo(f"    measure: {shorten(a.measure, 70)}")
+    if a.cost_estimate is not None or a.cost_actual is not None:
+        echo(f"    cost: estimated {pounds(a.cost_estimate)}, actual {pounds(a.cost_actual)}")
+    if a.benefit:
+        echo(f"    benefit: {shorten(a.benefit, 70)}")
 
 
 @rec.command("show")

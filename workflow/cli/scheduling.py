@@ -160,6 +160,7 @@ def scheduler_command(ctx: click.Context, once: bool) -> None:
     schedules until stopped."""
     # APScheduler, and the papers' libraries, load only for this command.
     from workflow.chasing.scheduler import Job, run_scheduler
+    from workflow.cli.inspections import monthly_job
 
     app: App = ctx.obj
     # A service: say what it does, APScheduler's own lines included, from the start.
@@ -171,6 +172,8 @@ def scheduler_command(ctx: click.Context, once: bool) -> None:
         Job("agenda", lambda: _agenda_job(app), cron=settings.sweep_cron),
         Job("send", lambda: _send_job(app), every_seconds=settings.send_every_seconds),
         Job("webhooks", lambda: _webhook_job(app), every_seconds=settings.send_every_seconds),
+        # The ILAU monthly report, circulated once a month on or after [monthly] day.
+        Job("monthly", lambda: monthly_job(app), cron=settings.sweep_cron),
     ]
     if not run_scheduler(jobs, settings, app.settings.timezone, once) and once:
         ctx.exit(FAILED)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from workflow.directory.people import acting_as, get_person
 from workflow.errors import AlreadyExists, BadInput, UnknownCommittee
@@ -16,6 +16,7 @@ from workflow.store.tables import (
     COMMITTEE_KINDS,
     committee,
     committee_member,
+    limit,
     meeting,
     person,
 )
@@ -41,6 +42,8 @@ class Committee:
     cadence: str
     secretary: str | None
     members: tuple[str, ...]
+    paper_by: str | None
+    """Who its papers are "By:" (a post, as the papers print it); None: the ILAU."""
     secretary_name: str | None = field(metadata=INTERNAL)
     id: int = field(metadata=INTERNAL)
 
@@ -48,7 +51,15 @@ class Committee:
 def get_committee(conn: Connection, name: str) -> Committee:
     c = committee.c
     row = conn.execute(
-        select(c.id, c.name, c.kind, c.cadence, person.c.email, person.c.name.label("sec"))
+        select(
+            c.id,
+            c.name,
+            c.kind,
+            c.cadence,
+            c.paper_by,
+            person.c.email,
+            person.c.name.label("sec"),
+        )
         .outerjoin(person, person.c.id == c.secretary_id)
         .where(c.name == name)
     ).first()
@@ -62,7 +73,35 @@ def get_committee(conn: Connection, name: str) -> Committee:
             .order_by(person.c.email)
         ).scalars()
     )
-    return Committee(row.name, row.kind, row.cadence, row.email, members, row.sec, row.id)
+    return Committee(
+        row.name, row.kind, row.cadence, row.email, members, row.paper_by, row.sec, row.id
+    )
+
+
+def paper_by_text(text: str | None) -> str | None:
+    """Who a committee's papers are "By:", checked: one line, at most as long as it may be;
+    blank means none (the papers then say the ILAU)."""
+    if text is None or not text.strip():
+        return None
+    text = " ".join(text.split())
+    most = limit(committee.c.paper_by)
+    if most is not None and len(text) > most:
+        raise BadInput(f"--paper-by is {len(text)} characters long (at most {most})")
+    if not text.isprintable():
+        raise BadInput("--paper-by holds a character that cannot be printed")
+    return text
+
+
+def _checked_kind(uow: UnitOfWork, name: str, cadence: str, kind: str | None) -> str:
+    """The committee's kind, checked with its cadence; by default `board` for the committee
+    that escalations go to (the rules' `escalate_to`) and `scrutiny` for any other."""
+    if cadence not in CADENCES:
+        raise BadInput(f"unknown cadence {cadence!r} (known: {', '.join(CADENCES)})")
+    if kind is None:
+        kind = "board" if name == uow.rules.defaults.escalate_to else "scrutiny"
+    if kind not in COMMITTEE_KINDS:
+        raise BadInput(f"unknown committee kind {kind!r} (known: {', '.join(COMMITTEE_KINDS)})")
+    return kind
 
 
 def add_committee(
@@ -74,29 +113,26 @@ def add_committee(
     kind: str | None = None,
     members: tuple[str, ...] = (),
     actor: str | None = None,
+    paper_by: str | None = None,
 ) -> Committee:
     """Register a committee (ilau or secretary). Its kind, unless given, is `board` for the
-    committee that escalations go to (the rules' `escalate_to`) and `scrutiny` for any other."""
+    committee that escalations go to (the rules' `escalate_to`) and `scrutiny` for any other;
+    `paper_by` is who its papers are "By:"."""
     name = name.strip()
     if not name:
         raise BadInput("a committee needs a name")
-    if cadence not in CADENCES:
-        raise BadInput(f"unknown cadence {cadence!r} (known: {', '.join(CADENCES)})")
-    if kind is None:
-        kind = "board" if name == uow.rules.defaults.escalate_to else "scrutiny"
-    if kind not in COMMITTEE_KINDS:
-        raise BadInput(f"unknown committee kind {kind!r} (known: {', '.join(COMMITTEE_KINDS)})")
+    kind = _checked_kind(uow, name, cadence, kind)
+    paper_by = paper_by_text(paper_by)
     with uow.write() as tx:
         recorded = acting_as(tx, actor, "committee.add")
         if tx.conn.execute(select(committee.c.id).where(committee.c.name == name)).first():
             raise AlreadyExists(f"committee {name!r} already exists")
         secretary_id = get_person(tx.conn, secretary).id if secretary else None
         member_ids = [get_person(tx.conn, m).id for m in members]
+        values = {"name": name, "kind": kind, "cadence": cadence, "paper_by": paper_by}
         committee_id = tx.conn.execute(
             insert(committee)
-            .values(
-                name=name, kind=kind, cadence=cadence, secretary_id=secretary_id, created_at=tx.now
-            )
+            .values(**values, secretary_id=secretary_id, created_at=tx.now)
             .returning(committee.c.id)
         ).scalar_one()
         if member_ids:
@@ -104,16 +140,29 @@ def add_committee(
                 insert(committee_member),
                 [{"committee_id": committee_id, "person_id": p} for p in dict.fromkeys(member_ids)],
             )
+        changes = {**values, "secretary": secretary, "members": list(members)}
+        if paper_by is None:  # recorded when set: committees added before read as they did
+            del changes["paper_by"]
+        tx.audit.append(actor=recorded, event="committee.add", changes=changes)
+        return get_committee(tx.conn, name)
+
+
+def set_paper_by(
+    uow: UnitOfWork, name: str, paper_by: str | None, *, actor: str | None = None
+) -> Committee:
+    """Say who a committee's papers are "By:" (ilau or secretary; blank: the ILAU again),
+    audited as `committee.set`. Already so, nothing is written."""
+    paper_by = paper_by_text(paper_by)
+    with uow.write() as tx:
+        recorded = acting_as(tx, actor, "committee.add")
+        com = get_committee(tx.conn, name)
+        if com.paper_by == paper_by:
+            return com
+        tx.conn.execute(update(committee).where(committee.c.id == com.id).values(paper_by=paper_by))
         tx.audit.append(
             actor=recorded,
-            event="committee.add",
-            changes={
-                "name": name,
-                "kind": kind,
-                "cadence": cadence,
-                "secretary": secretary,
-                "members": list(members),
-            },
+            event="committee.set",
+            changes={"name": com.name, "paper_by": paper_by, "was": com.paper_by},
         )
         return get_committee(tx.conn, name)
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from states import Actor
 from workflow.directory.people import acting_as, insert_person
@@ -18,7 +19,7 @@ from workflow.intake.model import ImportDoc, ImportSummary, RecommendationIn, Re
 from workflow.intake.read import Source, read_import_file
 from workflow.lifecycle.raising import audit_raise, new_recommendation_row
 from workflow.lifecycle.unowned import tell_ilau_of_unowned
-from workflow.store.tables import person, rec_link, recommendation
+from workflow.store.tables import person, rec_link, recommendation, report
 from workflow.store.uow import Tx, UnitOfWork
 
 Link = tuple[str, str, str]
@@ -117,6 +118,9 @@ def _insert_report(tx: Tx, rep: ReportIn, people: dict[str, int], actor: str) ->
         rep.restricted,
     )
     report_id = insert_report(tx, new, actor)
+    if rep.judgements:
+        graded = [{"area": j.area, "grade": j.grade} for j in rep.judgements]
+        tx.conn.execute(update(report).where(report.c.id == report_id).values(judgements=graded))
     rows = [
         new_recommendation_row(
             tx,
@@ -125,12 +129,13 @@ def _insert_report(tx: Tx, rep: ReportIn, people: dict[str, int], actor: str) ->
             kind=rep.kind,
             text=rec.text,
             paragraph=rec.paragraph,
-            statutory=rec.statutory,
+            statutory=bool(rec.statutory),  # unknown: the rules of a non-statutory one
             owner_id=people.get(rec.owner) if rec.owner else None,
             subject=rec.subject,
             restricted=rec.restricted,
             category=rec.category,
         )
+        | as_written(rec)
         for rec in rep.recommendations
     ]
     if rows:
@@ -138,6 +143,17 @@ def _insert_report(tx: Tx, rep: ReportIn, people: dict[str, int], actor: str) ->
     for row, rec in zip(rows, rep.recommendations, strict=True):
         audit_raise(tx, actor, row, rep.key, rec.owner)
     return len(rows)
+
+
+def as_written(rec: RecommendationIn) -> dict[str, Any]:
+    """What the report wrote of a recommendation, kept as written: its timescale, its lead
+    of two levels, and whether it said it was statutory."""
+    return {
+        "timescale": rec.timescale,
+        "lead_accountable": rec.lead.accountable if rec.lead else None,
+        "lead_responsible": rec.lead.responsible if rec.lead else None,
+        "statutory_known": rec.statutory is not None,
+    }
 
 
 def _check_links(tx: Tx, doc: ImportDoc, source: Source) -> list[Link]:

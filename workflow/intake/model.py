@@ -45,6 +45,11 @@ def _within(column: Column[Any] | None = None) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, min_length=1, max_length=most)
 
 
+def _upto(most: int) -> StringConstraints:
+    """Non-empty text of at most `most` characters (in a JSON column, which has no limit)."""
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=most)
+
+
 _NO_CONTROL = AfterValidator(_no_control)
 
 
@@ -106,6 +111,73 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# How a report or a spreadsheet says whether a recommendation is statutory (003 writes
+# "STATUTORY" and "Non-statutory", and for some says nothing).
+STATUTORY_WORDS: dict[str, bool | None] = {
+    **dict.fromkeys(("true", "yes", "y", "1", "statutory"), True),
+    **dict.fromkeys(("false", "no", "n", "0", "non-statutory", "non statutory"), False),
+    **dict.fromkeys(("unknown", "not stated", "not known"), None),
+}
+
+
+def parse_statutory(value: Any) -> Any:
+    """yes, no or unknown (None) from a word of `STATUTORY_WORDS`, any case; a YAML or JSON
+    boolean stays as it is (and anything else is left to be refused as not a boolean)."""
+    if not isinstance(value, str):
+        return value
+    word = " ".join(value.split()).lower()
+    if word not in STATUTORY_WORDS:
+        raise ValueError(f"expected yes, no or unknown, got {value!r}")
+    return STATUTORY_WORDS[word]
+
+
+def parse_lead(text: str) -> tuple[str, str | None]:
+    """A lead as 003 writes it: "ACPRS / Head of Corporate Performance" is two levels (who
+    is accountable, who is responsible), "ACHR" one; more than two levels is refused."""
+    parts = [" ".join(part.split()) for part in text.split("/")]
+    if len(parts) > 2:
+        raise ValueError(
+            "a lead has at most two levels, as 'accountable / responsible' (for a name "
+            "that holds '/', give {accountable: ..., responsible: ...})"
+        )
+    if not all(parts):
+        raise ValueError("each level of the lead needs a name, as 'accountable / responsible'")
+    return parts[0], parts[1] if len(parts) == 2 else None
+
+
+def _lead_fields(value: Any) -> Any:
+    if isinstance(value, str):
+        accountable, responsible = parse_lead(value)
+        return {"accountable": accountable, "responsible": responsible}
+    return value
+
+
+def _as_text(value: Any) -> Any:
+    """A number written where text is meant (a timescale of `2003`) taken as its text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Statutory = Annotated[bool | None, BeforeValidator(parse_statutory)]
+"""True, False, or None: the report does not say."""
+
+
+class LeadIn(_Strict):
+    """Who leads on a recommendation, as the report names them (posts, not people): who is
+    accountable and who is responsible. The owner, who is chased, is given apart."""
+
+    accountable: Annotated[str, _within(recommendation.c.lead_accountable), _NO_CONTROL]
+    responsible: Annotated[str, _within(recommendation.c.lead_responsible), _NO_CONTROL] | None = (
+        None
+    )
+
+
+class JudgementIn(_Strict):
+    """One of a report's graded judgements: "How good is the service?" graded "Fair"."""
+
+    area: Annotated[str, _upto(300), _NO_CONTROL]
+    grade: Annotated[str, _upto(60), _NO_CONTROL]
+
+
 class PersonIn(_Strict):
     email: Email
     name: Annotated[str, _within(person.c.name), _NO_CONTROL]
@@ -120,7 +192,19 @@ class RecommendationIn(_Strict):
     text: Annotated[str, _within(recommendation.c.text), _NO_CONTROL]
     paragraph: Annotated[str, _within(recommendation.c.paragraph), _NO_CONTROL] | None = None
     owner: Email | None = None
-    statutory: bool = False
+    statutory: Statutory = False
+    """yes, no or unknown (the report does not say)."""
+    timescale: (
+        Annotated[
+            str,
+            _within(recommendation.c.timescale),
+            _NO_CONTROL,
+            BeforeValidator(_as_text),
+        ]
+        | None
+    ) = None
+    """The timescale as written ("Ongoing", "September 02"), kept beside the target date."""
+    lead: Annotated[LeadIn, BeforeValidator(_lead_fields)] | None = None
     subject: Annotated[str, _within(recommendation.c.subject), _NO_CONTROL] | None = None
     repeats: RecId | None = None
     related: Annotated[list[RecId], AfterValidator(_once)] = []
@@ -152,6 +236,8 @@ class ReportIn(_Strict):
     recommendations: list[RecommendationIn] = []
     restricted: bool = False
     """Left out of the public register, with all its recommendations."""
+    judgements: list[JudgementIn] = []
+    """Its graded judgements, in its own order (HMIC: "Fair", "Uncertain")."""
 
 
 class ImportDoc(_Strict):

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from states import ROLES
 from workflow.errors import ImportFileError
-from workflow.intake.model import ImportDoc
+from workflow.intake.model import ImportDoc, parse_statutory
 from workflow.intake.structured import Lines, read_json, read_yaml
 
 # The CSV layout has no column for who must respond; the force answers unless it says otherwise.
@@ -30,11 +30,7 @@ CSV_COLUMNS = (
     "owner",
     "statutory",
 )
-CSV_OPTIONAL = ("committee", "responding_bodies", "subject", "repeats")
-
-
-_TRUE = {"true", "yes", "y", "1", "statutory"}
-_FALSE = {"false", "no", "n", "0", "", "non-statutory", "non statutory"}
+CSV_OPTIONAL = ("committee", "responding_bodies", "subject", "repeats", "timescale", "lead")
 
 
 CsvLines = dict[tuple[int, int | None], int]
@@ -87,11 +83,10 @@ def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
         short = [str(k) for k, v in row.items() if v is None]
         if short:
             raise ImportFileError(str(path), start, short[0], "fewer fields than the header has")
-        stat = (row["statutory"] or "").strip().lower()
-        if stat not in _TRUE | _FALSE:
-            raise ImportFileError(
-                str(path), start, "statutory", f"expected true or false, got {row['statutory']!r}"
-            )
+        try:  # an empty cell: not statutory, as it always was read
+            stat = parse_statutory(row["statutory"]) if (row["statutory"] or "").strip() else False
+        except ValueError as exc:
+            raise ImportFileError(str(path), start, "statutory", str(exc)) from None
         bodies = [b.strip() for b in (row.get("responding_bodies") or "").split(";") if b.strip()]
         report_fields = {
             "key": row["report_key"],
@@ -119,10 +114,11 @@ def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
             "text": row["text"],
             "paragraph": row["paragraph"] or None,
             "owner": row["owner"] or None,
-            "statutory": stat in _TRUE,
+            "statutory": stat,
             "subject": row.get("subject") or None,
             "repeats": row.get("repeats") or None,
         }
+        rec |= {k: row[k] for k in ("timescale", "lead") if (row.get(k) or "").strip()}
         lines[(list(reports).index(row["report_key"]), len(found["recommendations"]))] = start
         found["recommendations"].append(rec)
     return {"reports": list(reports.values())}, lines

@@ -7,17 +7,19 @@ the actor, every parameter is keyword-only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, update
 
 from states import DEGREES, ActionFacts, Answer, Case, Request
-from workflow.clock import parse_day
 from workflow.directory.people import Person, get_person
 from workflow.errors import BadInput
 from workflow.lifecycle import facts
 from workflow.lifecycle.evidence import StoredFile
+from workflow.lifecycle.plans import PlannedAction, done_instant
+from workflow.lifecycle.plans import parse_action as parse_action  # re-exported
 from workflow.lifecycle.transition import (
     Apply,
     Effect,
@@ -36,8 +38,6 @@ _INSERT_UPDATE = Prepared(
     insert(progress_update),
     column_keys=["rec_id", "at", "author_email", "note", "degree", "evidence"],
 )
-PlannedAction = tuple[str, str, date]
-"""(what will be done, its owner's email, its target date)"""
 
 
 def check_degree(degree: str | None) -> str | None:
@@ -55,12 +55,12 @@ def respond(
     body: str,
     text: str | None = None,
     not_applicable: str | None = None,
+    considered_complete: bool = False,
     expected_version: int | None = None,
 ) -> list[Outcome]:
-    """Record one responding body's response; once every body has answered, move to responded."""
-    if (text is None) == (not_applicable is None):
-        raise BadInput("give either a response text or a 'not applicable' reason")
-    answer = Answer(text=text, not_applicable_reason=not_applicable)
+    """Record one responding body's response; once every body has answered, move to responded.
+    `considered_complete`: the body's verdict, "This recommendation is considered complete"."""
+    answer = _answer(text, not_applicable, considered_complete)
     all_answered = False
 
     def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
@@ -69,6 +69,7 @@ def respond(
             "not_applicable_reason": not_applicable,
             "by_email": req.actor.email,
             "at": tx.now,
+            "considered_complete": considered_complete,
         }
         done = tx.conn.execute(
             update(response)
@@ -81,6 +82,10 @@ def respond(
         nonlocal all_answered
         all_answered = set(case.responding_bodies) <= set(case.answers)
         said = f"not applicable: {not_applicable}" if not_applicable else "response recorded"
+        if considered_complete:  # the trail says so only when the body does
+            said += "; considered complete"
+        else:
+            del values["considered_complete"]
         return Effect(details={"response": {"body": body, **values}}, note=f"{body}: {said}")
 
     def fire(tx: Tx) -> list[Outcome]:
@@ -104,13 +109,12 @@ def respond(
     return with_retries(uow, code, fire, pinned=expected_version is not None)
 
 
-def parse_action(spec: str, number: int) -> PlannedAction:
-    """An action given as "TEXT|OWNER_EMAIL|YYYY-MM-DD"."""
-    parts = spec.rsplit("|", 2)
-    if len(parts) != 3 or not parts[0].strip():
-        raise BadInput(f'action {number}: expected "TEXT|OWNER_EMAIL|YYYY-MM-DD", got {spec!r}')
-    text, owner, target = (p.strip() for p in parts)
-    return text, owner.lower(), parse_day(target, f"action {number}: target")
+def _answer(text: str | None, not_applicable: str | None, considered_complete: bool) -> Answer:
+    if (text is None) == (not_applicable is None):
+        raise BadInput("give either a response text or a 'not applicable' reason")
+    if considered_complete and not_applicable is not None:
+        raise BadInput("a recommendation that does not apply cannot be considered complete")
+    return Answer(text=text, not_applicable_reason=not_applicable)
 
 
 def plan(
@@ -118,16 +122,25 @@ def plan(
     code: str,
     actor: str,
     *,
-    actions: list[PlannedAction],
+    actions: Sequence[PlannedAction | tuple[str, str, date]],
     expected_version: int | None = None,
 ) -> Outcome:
-    """Agree the implementation plan: its actions, each with an owner and a target date."""
+    """Agree the implementation plan: its actions, each with an owner and a target date, and
+    perhaps a measure, an estimated cost and benefit, or the day it was already done."""
+    given = [PlannedAction(*a) for a in actions]
 
     def fire(tx: Tx) -> Outcome:
-        owners = [get_person(tx.conn, owner) for _, owner, _ in actions]
+        owners = [get_person(tx.conn, a.owner) for a in given]
         planned = tuple(
-            ActionFacts(n, who.email, target, owner_active=who.active)
-            for n, (who, (_, _, target)) in enumerate(zip(owners, actions, strict=True), start=1)
+            ActionFacts(
+                n,
+                who.email,
+                a.target,
+                done=a.done is not None,
+                owner_active=who.active,
+                done_on=a.done,
+            )
+            for n, (who, a) in enumerate(zip(owners, given, strict=True), start=1)
         )
         return transition(
             tx,
@@ -135,7 +148,7 @@ def plan(
             "plan",
             actor,
             expected_version=expected_version,
-            apply=_store_plan(actions, owners),
+            apply=_store_plan(given, owners),
             actions=planned,
         )
 
@@ -143,30 +156,45 @@ def plan(
 
 
 def _store_plan(actions: list[PlannedAction], owners: list[Person]) -> Apply:
-    """How a plan is kept: its actions, and the plan's target (its latest action's)."""
+    """How a plan is kept: its actions (those already done, as done on their day), and the
+    plan's target (its latest action's)."""
 
     def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
         rows = [
-            {"rec_id": rec.id, "number": n, "text": text, "owner_id": who.id, "target_date": day}
-            for n, (who, (text, _, day)) in enumerate(zip(owners, actions, strict=True), start=1)
+            {
+                "rec_id": rec.id,
+                "number": n,
+                "text": a.text,
+                "owner_id": who.id,
+                "target_date": a.target,
+                "measure": a.measure,
+                "cost_estimate": a.cost_estimate,
+                "benefit_estimate": a.benefit,
+                "done_at": done_instant(tx, a.done) if a.done is not None else None,
+            }
+            for n, (who, a) in enumerate(zip(owners, actions, strict=True), start=1)
         ]
         tx.conn.execute(insert(action), rows)
-        target = max(a[2] for a in actions)
-        shown = [
-            {
-                "number": r["number"],
-                "text": r["text"],
-                "owner": who.email,
-                "target": r["target_date"],
-            }
-            for r, who in zip(rows, owners, strict=True)
-        ]
+        target = max(a.target for a in actions)
+        pairs = zip(actions, owners, strict=True)
+        shown = [_shown(n, a, who) for n, (a, who) in enumerate(pairs, start=1)]
         return Effect(
             columns={"target_date": target, "original_target_date": target},
             details={"actions": shown},
         )
 
     return store
+
+
+def _shown(number: int, a: PlannedAction, who: Person) -> dict[str, Any]:
+    """An action as the trail records it: the optional parts only where given."""
+    shown: dict[str, Any] = {"number": number, "text": a.text, "owner": who.email}
+    shown["target"] = a.target
+    extra = {"measure": a.measure, "cost_estimate": a.cost_estimate, "benefit": a.benefit}
+    shown.update((k, v) for k, v in extra.items() if v is not None)
+    if a.done is not None:
+        shown["done"] = a.done
+    return shown
 
 
 def start(

@@ -177,6 +177,8 @@ def edit(
     wanted = {k: v for k, v in wanted.items() if v is not None}
     if not wanted:
         raise BadInput("nothing to change: give --text, --paragraph, --subject or --statutory")
+    if statutory is not None:  # saying whether it is statutory makes it known
+        wanted["statutory_known"] = True
 
     def store(tx: Tx, rec: Loaded, case: Case, req: Request) -> Effect:
         old = tx.conn.execute(

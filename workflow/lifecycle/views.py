@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, select
@@ -17,6 +18,7 @@ from workflow.audit.query import AuditQuery, find_events
 from workflow.directory.people import normalise_email
 from workflow.errors import BadInput, UnknownRecommendation
 from workflow.lifecycle.ids import normal_code
+from workflow.lifecycle.written import as_written
 from workflow.plain import INTERNAL, json_name
 from workflow.store.tables import (
     action,
@@ -79,6 +81,10 @@ class ActionView:
     done: bool
     done_at: datetime | None
     dropped_reason: str | None
+    measure: str | None = None
+    cost_estimate: Decimal | None = None
+    benefit: str | None = None
+    cost_actual: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,7 @@ class ResponseView:
     not_applicable: str | None
     by: str
     at: datetime
+    considered_complete: bool = False  # "This recommendation is considered complete" (000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +146,10 @@ class RecView(RecSummary):
     extensions: tuple[ExtensionView, ...]
     links: tuple[LinkView, ...]
     history: tuple[HistoryEntry, ...]
+    statutory_known: bool  # these four as the report wrote them: see `lifecycle.written`
+    timescale: str | None
+    lead_accountable: str | None
+    lead_responsible: str | None
     kind: str = field(metadata=INTERNAL)
     """Its report's kind, which (with the statutory flag) chooses its deadline rules."""
     bodies: tuple[str, ...] = field(metadata=INTERNAL)
@@ -280,19 +291,21 @@ def _actions(conn: Connection, rec_id: int) -> tuple[ActionView, ...]:
     a = action.c
     rows = conn.execute(
         select(a.number, a.text, owner.c.email, a.target_date, a.done_at, a.dropped_reason)
+        .add_columns(a.measure, a.cost_estimate, a.benefit_estimate, a.cost_actual)
         .join(owner, owner.c.id == a.owner_id)
         .where(a.rec_id == rec_id)
         .order_by(a.number)
     )
     return tuple(
-        ActionView(n, t, o, d, done is not None, done, dr) for n, t, o, d, done, dr in rows
+        ActionView(n, t, o, d, done is not None, done, dr, *money)
+        for n, t, o, d, done, dr, *money in rows
     )
 
 
 def _responses(conn: Connection, rec_id: int) -> tuple[ResponseView, ...]:
     c = response.c
     rows = conn.execute(
-        select(c.body, c.text, c.not_applicable_reason, c.by_email, c.at)
+        select(c.body, c.text, c.not_applicable_reason, c.by_email, c.at, c.considered_complete)
         .where(c.rec_id == rec_id)
         .order_by(c.body)
     )
@@ -379,6 +392,7 @@ def show_recommendation(uow: UnitOfWork, code: str) -> RecView:
             extensions=_extensions(conn, row.id),
             links=_links(conn, row.id),
             history=_history(conn, code),
+            **as_written(conn, row.id),
             kind=row.report_kind,
             bodies=tuple(row.responding_bodies),
         )

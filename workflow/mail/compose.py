@@ -17,6 +17,7 @@ KIND_LABEL = {
     "update": "Progress update",
     "target": "Target date",
     "action": "Action",
+    "decision": "Committee decision",
 }
 REASON_LABEL = {
     "missed_response": "Response not given",

@@ -21,6 +21,7 @@ from config.logging import get_logger
 from notifications.message import build_message, message_id_for, sender_parts
 from notifications.render import Rendered
 from notifications.smtp import Delivery, ResultHandler, SmtpServer, send_batch
+from workflow.mail.outbox import Attachment, attachments_of
 from workflow.store.tables import outbox
 from workflow.store.uow import Tx, UnitOfWork
 
@@ -71,10 +72,14 @@ def _claim(tx: Tx, owner: str, limit: int, ids: Sequence[int] | None = None) -> 
 
 
 def _messages(
-    rows: list[Any], mail: MailSettings, on_result: ResultHandler
+    rows: list[Any],
+    mail: MailSettings,
+    on_result: ResultHandler,
+    files: dict[int, list[Attachment]],
 ) -> list[tuple[int, EmailMessage]]:
-    """Each row as a message; one that cannot be a message (an address no server would
-    take, say) is failed at once, with its reason, and never holds the others back."""
+    """Each row as a message, with its files attached; one that cannot be a message (an
+    address no server would take, say) is failed at once, with its reason, and never holds
+    the others back."""
     domain = sender_parts(mail.sender)[1].rpartition("@")[2] or "localhost"
     built = []
     for row in rows:
@@ -86,11 +91,21 @@ def _messages(
                 message_id_for(f"outbox-{row.id}", domain),
                 row.created_at,
             )
+            for file in files.get(row.id, ()):
+                _attach(message, file)
         except ValueError as exc:
             on_result(row.id, Delivery.REJECTED, f"cannot be sent: {exc}")
             continue
         built.append((row.id, message))
     return built
+
+
+def _attach(message: EmailMessage, file: Attachment) -> None:
+    """`file` as a part of `message` (base64: it arrives byte for byte)."""
+    maintype, _, subtype = file.content_type.partition("/")
+    if not maintype or not subtype:
+        raise ValueError(f"attachment {file.filename!r}: content type {file.content_type!r}")
+    message.add_attachment(file.content, maintype=maintype, subtype=subtype, filename=file.filename)
 
 
 def deliver(
@@ -105,6 +120,7 @@ def deliver(
     owner = uuid.uuid4().hex
     with uow.write() as tx:
         rows = _claim(tx, owner, limit, ids)
+        files = attachments_of(tx, (row.id for row in rows))
     attempts = {row.id: row.attempts for row in rows}
     counts = {Delivery.SENT: 0, Delivery.REJECTED: 0, Delivery.RETRY: 0}
 
@@ -118,7 +134,7 @@ def deliver(
         with uow.write() as tx:
             return _renew(tx, row_id, owner)
 
-    messages = _messages(rows, mail, on_result)
+    messages = _messages(rows, mail, on_result, files)
     server = SmtpServer(mail.host, mail.port, mail.tls, mail.username, mail.password, mail.timeout)
     send_batch(server, messages, on_result, before_send=still_ours)
     with uow.read() as tx:

@@ -12,18 +12,30 @@ from sqlalchemy import insert, select
 
 from notifications.render import Rendered
 from workflow.store.dialect import bulk_insert
+from workflow.store.governance import outbox_attachment
 from workflow.store.tables import outbox
 from workflow.store.uow import Tx, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message, kept byte for byte beside it in the outbox."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Mail:
-    """A message to queue: who gets it, what it says, and which recommendations it is about."""
+    """A message to queue: who gets it, what it says, which recommendations it is about,
+    and the files that go with it."""
 
     kind: str
     recipient: str
     rendered: Rendered
     recs: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
 
 
 def _row(tx: Tx, m: Mail) -> dict[str, Any]:
@@ -43,18 +55,53 @@ def _row(tx: Tx, m: Mail) -> dict[str, Any]:
 
 def enqueue(tx: Tx, mails: Iterable[Mail]) -> int:
     """Queue messages in the current transaction; returns how many."""
-    rows = [_row(tx, m) for m in mails]
-    bulk_insert(tx.conn, outbox, rows)
-    return len(rows)
+    plain, attached = [], 0
+    for m in mails:
+        if m.attachments:  # its files need its id
+            enqueue_one(tx, m)
+            attached += 1
+        else:
+            plain.append(_row(tx, m))
+    bulk_insert(tx.conn, outbox, plain)
+    return len(plain) + attached
 
 
 def enqueue_one(tx: Tx, mail: Mail) -> int:
-    """Queue one message in the current transaction; returns its outbox id (for a message
-    to be sent at once, as a sign-in link is)."""
+    """Queue one message (and its files) in the current transaction; returns its outbox id
+    (for a message to be sent at once, as a sign-in link is)."""
     new_id: int = tx.conn.execute(
         insert(outbox).values(**_row(tx, mail)).returning(outbox.c.id)
     ).scalar_one()
+    if mail.attachments:
+        tx.conn.execute(
+            insert(outbox_attachment),
+            [
+                {
+                    "outbox_id": new_id,
+                    "filename": a.filename,
+                    "content_type": a.content_type,
+                    "content": a.content,
+                }
+                for a in mail.attachments
+            ],
+        )
     return new_id
+
+
+def attachments_of(tx: Tx, ids: Iterable[int]) -> dict[int, list[Attachment]]:
+    """The files of outbox messages `ids`, in the order they were queued."""
+    a = outbox_attachment.c
+    found: dict[int, list[Attachment]] = {}
+    wanted = list(ids)
+    if not wanted:
+        return found
+    for outbox_id, filename, content_type, content in tx.conn.execute(
+        select(a.outbox_id, a.filename, a.content_type, a.content)
+        .where(a.outbox_id.in_(wanted))
+        .order_by(a.id)
+    ):
+        found.setdefault(outbox_id, []).append(Attachment(filename, content_type, bytes(content)))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,13 @@ from workflow.directory.committees import (
     plan_meetings,
     previous_meeting,
 )
+from workflow.directory.decisions import decisions_to_hear
 from workflow.errors import BadInput
 from workflow.mail.compose import agenda_notice
 from workflow.mail.outbox import enqueue
 from workflow.plain import plain
 from workflow.reporting.board import board_items
-from workflow.reporting.items import AgendaItem
+from workflow.reporting.items import AgendaItem, decision_items
 from workflow.reporting.portfolio import RecFacts, ReportFacts, load_recommendations, reports_info
 from workflow.reporting.scrutiny import new_reports, report_items
 from workflow.store.outward import issued_paper
@@ -93,7 +94,10 @@ def build_agenda(tx: Tx, com: Committee, day: date, timezone: str) -> Agenda:
     keys = None if com.kind == "board" else own
     facts = load_recommendations(tx.conn, tx.rules, tx.today, keys, at=tx.now)
     reps = reports_info(tx.conn, keys, at=tx.now)
-    items: list[AgendaItem] = []
+    # Matters arising first: what the committee decided earlier and who has not yet done it.
+    items: list[AgendaItem] = decision_items(
+        decisions_to_hear(tx.conn, com.id, day, tx.now, since_at), tx.now, tx.today
+    )
     if com.kind == "board":
         items += board_items(tx, com, since_at, facts)
     by_report: dict[str, list[RecFacts]] = defaultdict(list)

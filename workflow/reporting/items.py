@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from workflow.directory.decisions import Decision
 from workflow.plain import INTERNAL, OMIT_DEFAULT
 from workflow.reporting.portfolio import RecFacts
 
@@ -66,3 +67,37 @@ def item(
 def unique(facts: list[RecFacts]) -> list[RecFacts]:
     """Each recommendation once, in the order first met."""
     return list({f.code: f for f in facts}.values())
+
+
+DECISION_COLUMNS = ["Decision", "Meeting", "Recommendation", "Decided", "Owner", "Due", "Status"]
+
+
+def _decision_status(d: Decision, at: datetime, today: date) -> str:
+    if not d.open_at(at) and d.done_at is not None:
+        return f"done {d.done_at.date().isoformat()}"
+    late = (today - d.due).days
+    if late > 0:
+        return f"overdue by {late} day{'s' if late != 1 else ''}"
+    return "due today" if late == 0 else "open"
+
+
+def decision_items(decisions: list[Decision], at: datetime, today: date) -> list[AgendaItem]:
+    """The committee's earlier decisions still open at `at` (and those done since the last
+    meeting), as one item; none without any."""
+    if not decisions:
+        return []
+    rows = [
+        [
+            str(d.id),
+            d.meeting.isoformat(),
+            d.rec,
+            d.text,
+            d.owner_name or d.owner,
+            d.due.isoformat(),
+            _decision_status(d, at, today),
+        ]
+        for d in decisions
+    ]
+    recs = tuple(dict.fromkeys(d.rec for d in decisions))
+    detail = {"columns": DECISION_COLUMNS, "rows": rows}
+    return [AgendaItem("Decisions of earlier meetings", "decisions", recs, None, detail)]

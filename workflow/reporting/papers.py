@@ -1,4 +1,5 @@
-"""The documents: committee report, ILAU monthly progress report, action plan tracker.
+"""The documents: the committee report (the ILAU monthly progress report is in
+`workflow.reporting.monthly`, the action plan tracker in `workflow.reporting.tracker`).
 
 Each is built as a neutral `Document` from the data (see `workflow.reporting.documents`), in
 the layout of the seed documents: "Report / Date / By / Summary / A. Recommendations / B. Supporting
@@ -10,25 +11,20 @@ tracker table for the action plan summary.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
-from states import OPEN, STATES
+from states import OPEN
 from workflow.audit.timeline import month_ends, open_by_state
-from workflow.errors import UnknownReport
 from workflow.lifecycle.rag import rag_rule_text
 from workflow.reporting.agenda import Agenda
+from workflow.reporting.costs import Costs, plan_costs, pounds
 from workflow.reporting.documents import BulletList, Document, Figure, Heading, Paragraph, Table
 from workflow.reporting.items import RAGS
-from workflow.reporting.portfolio import (
-    RecFacts,
-    ReportFacts,
-    load_recommendations,
-    reports_info,
-)
-from workflow.store.tables import action, recommendation, report
+from workflow.reporting.portfolio import RecFacts
 from workflow.store.uow import UnitOfWork
 
 AUTHOR = "Inspection Liaison and Analysis Unit"
@@ -61,36 +57,10 @@ def chart(
     )
 
 
-def _rec_table(facts: list[RecFacts]) -> Table:
-    return Table(
-        ("Recommendation", "Subject", "Owner", "State", "Degree met", "Next due", "RAG"),
-        tuple(
-            (
-                f.code,
-                f.subject or f.text,
-                f.owner or "(none)",
-                f.state.replace("_", " "),
-                f.degree,
-                f.due.next.isoformat() if f.due.next else "",
-                f.rag or "",
-            )
-            for f in facts
-        ),
-        rag_column=6,
-    )
-
-
-def _costs(conn: Connection, keys: list[str] | None) -> tuple[Any, Any]:
-    a, r = action.c, recommendation.c
-    stmt = (
-        select(func.sum(a.cost_estimate), func.sum(a.cost_actual))
-        .join(recommendation, r.id == a.rec_id)
-        .join(report, report.c.id == r.report_id)
-    )
-    if keys is not None:
-        stmt = stmt.where(report.c.key.in_(keys))
-    estimate, actual = conn.execute(stmt).one()
-    return estimate, actual
+def _costs(conn: Connection, keys: list[str] | None, at: datetime) -> tuple[Costs, None]:
+    """Section D's facts, as the trail has them at `at`: the costs per report and the
+    benefits claimed (the second part is kept for the caller's shape)."""
+    return plan_costs(conn, keys, at), None
 
 
 def committee_report(
@@ -101,12 +71,12 @@ def committee_report(
     keys = None if com.kind == "board" else [r.key for r in agenda.reports]
     with uow.read() as tx:
         figure = chart(tx.conn, agenda.facts, keys, tx.today, timezone, com.name)
-        estimate, actual = _costs(tx.conn, keys)
+        estimate, actual = _costs(tx.conn, keys, tx.now)
         rule = tx.rules.defaults
     blocks: list[Any] = [
         Paragraph(number, label="Report"),
         Paragraph(_long(agenda.meeting), label="Date"),
-        Paragraph(AUTHOR, label="By"),
+        Paragraph(com.paper_by or AUTHOR, label="By"),  # the committee's setting, or the ILAU
         Heading("Summary", 2),
         Paragraph(_summary(agenda)),
         Heading("A. Recommendations", 2),
@@ -170,6 +140,10 @@ def _asks(agenda: Agenda) -> list[str]:
         )
     if any(i.kind == "extensions_pending" for i in agenda.items):
         asks.append("decide on the extensions of target dates awaiting approval")
+    if any(i.kind == "decisions" for i in agenda.items):
+        asks.append(
+            "review the decisions of earlier meetings still open and direct action on any overdue"
+        )
     return asks
 
 
@@ -211,7 +185,7 @@ def _closing_sections(agenda: Agenda, estimate: Any, actual: Any) -> list[Any]:
             "with their progress."
         ),
         Heading("D. Financial implications", 2),
-        Paragraph(_financial(estimate, actual)),
+        *_financial(estimate, actual),
         Heading("E. Background papers", 2),
         BulletList(papers or ("None",)),
         Heading("F. Contact details", 2),
@@ -219,153 +193,36 @@ def _closing_sections(agenda: Agenda, estimate: Any, actual: Any) -> list[Any]:
     ]
 
 
-def _financial(estimate: Any, actual: Any) -> str:
-    if estimate is None and actual is None:
-        return (
-            "No costs have been recorded against the implementation plans of these "
-            "recommendations; any financial implications form part of each plan."
-        )
-    return (
-        f"The implementation plans estimate costs of £{estimate or 0:,.2f}; £{actual or 0:,.2f} "
-        "has been recorded as spent."
-    )
-
-
-def progress_report(uow: UnitOfWork, timezone: str = "Europe/London") -> Document:
-    """The ILAU monthly progress report: new inspections, progress on all, outstanding ones."""
-    with uow.read() as tx:
-        today = tx.today
-        facts = load_recommendations(tx.conn, tx.rules, today, at=tx.now)
-        reps = reports_info(tx.conn, at=tx.now)
-        figure = chart(tx.conn, facts, None, today, timezone, "All reports")
-    since = today - timedelta(days=31)
-    new = [r for r in reps if r.created_at.date() >= since]
-    outstanding = [f for f in facts if f.rag == "RED"]
-    summary = (
-        f"{len(reps)} reports with {len(facts)} recommendations are being tracked; "
-        f"{sum(1 for f in facts if f.state in OPEN)} remain open, of which "
-        f"{len(outstanding)} are red. {len(new)} new report"
-        f"{'s were' if len(new) != 1 else ' was'} received in the last month."
-    )
+def _financial(costs: Costs, _: None = None) -> list[Any]:
+    """Section D: the estimated and actual costs of the plans, per report, and the benefits
+    their actions claim."""
+    if not costs.recorded:
+        return [
+            Paragraph(
+                "No costs have been recorded against the implementation plans of these "
+                "recommendations; any financial implications form part of each plan."
+            )
+        ]
+    rows = [(f"{r.title} ({r.key})", pounds(r.estimate), pounds(r.actual)) for r in costs.reports]
+    if len(rows) > 1:
+        rows.append(("Total", pounds(costs.estimate), pounds(costs.actual)))
     blocks: list[Any] = [
-        Paragraph(_long(today), label="Date"),
-        Paragraph(AUTHOR, label="By"),
-        Heading("Summary", 2),
-        Paragraph(summary),
-        Heading("1. New inspections, audits and reviews", 2),
-        _new_reports_table(new),
-        Heading("2. Progress on all recommendations", 2),
-        _progress_table(reps, facts),
-        figure,
-        Heading("3. Outstanding recommendations", 2),
-        _rec_table(outstanding)
-        if outstanding
-        else Paragraph("No recommendation is overdue or escalated."),
-        Heading("Notes", 2),
-        Paragraph(rag_rule_text(uow.rules.defaults)),
+        Paragraph(
+            f"The implementation plans estimate costs of {pounds(costs.estimate or Decimal(0))} "
+            f"(leaving out actions since dropped); {pounds(costs.actual or Decimal(0))} has "
+            "been recorded as spent to date. By report:"
+        ),
+        Table(("Report", "Estimated cost", "Actual cost to date"), tuple(rows)),
     ]
-    return Document(
-        "Inspection Liaison and Analysis Unit: monthly progress report",
-        tuple(blocks),
-        subtitle=f"{today:%B %Y}",
-    )
-
-
-def _new_reports_table(new: list[ReportFacts]) -> Table | Paragraph:
-    if not new:
-        return Paragraph("No new reports were received in the last month.")
-    return Table(
-        ("Report", "Title", "From", "Kind", "Published"),
-        tuple(
-            (r.key, r.title, r.body, r.kind, r.published.isoformat() if r.published else "")
-            for r in new
-        ),
-    )
-
-
-def _progress_table(reps: list[ReportFacts], facts: list[RecFacts]) -> Table:
-    """Each report's recommendations counted by state and by RAG."""
-    by_report: dict[str, list[RecFacts]] = {}
-    for f in facts:
-        by_report.setdefault(f.report, []).append(f)
-    rows = []
-    for r in reps:
-        recs = by_report.get(r.key, [])
-        states = Counter(f.state for f in recs)
-        rags = Counter(f.rag for f in recs if f.rag)
-        rows.append(
-            (
-                r.key,
-                r.title,
-                str(len(recs)),
-                *(str(states[s]) for s in STATES),
-                *(str(rags[c]) for c in RAGS),
+    if costs.benefits:
+        blocks.append(Paragraph("The benefits claimed:"))
+        blocks.append(
+            BulletList(
+                tuple(
+                    f"{b.rec}, action {b.number} ({b.text}): {b.benefit}"
+                    + (f" (measured by: {b.measure})" if b.measure else "")
+                    for b in costs.benefits
+                )
             )
         )
-    return Table(
-        ("Report", "Title", "Recs", *(s.replace("_", " ") for s in STATES), *RAGS), tuple(rows)
-    )
-
-
-def tracker(uow: UnitOfWork, report_key: str) -> Document:
-    """The action plan progress summary of one report (the District Audit tracker layout)."""
-    with uow.read() as tx:
-        reps = reports_info(tx.conn, [report_key], at=tx.now)
-        if not reps:
-            raise UnknownReport(report_key)
-        facts = load_recommendations(
-            tx.conn, tx.rules, tx.today, [report_key], with_updates=True, at=tx.now
-        )
-        today = tx.today
-    rep = reps[0]
-    rows = []
-    for f in facts:
-        progress = f.latest_update[1] if f.latest_update else "No progress update yet."
-        rows.append(
-            (
-                f.ref,
-                _subject_cell(f),
-                f.owner_name or f.owner or "(no owner)",
-                _timescale(f),
-                f.text,
-                f"{progress}\nRecommendation met: {f.degree}",
-                f.rag or "",
-            )
-        )
-    published = rep.published.isoformat() if rep.published else ""
-    columns = (
-        "No",
-        "Subject",
-        "Lead",
-        "Timescales",
-        "Recommendation",
-        "Progress update and degree to which recommendation met",
-        "RAG",
-    )
-    return Document(
-        f"Action plan progress summary: {rep.title}",
-        (
-            Paragraph(_long(today), label="Date"),
-            Paragraph(f"{rep.body}, {published}".strip(", "), label="Report"),
-            Table(columns, tuple(rows), rag_column=6),
-            Heading("Notes", 2),
-            Paragraph(rag_rule_text(uow.rules.defaults)),
-        ),
-        subtitle=f"{rep.key}, as at {_long(today)}",
-    )
-
-
-def _subject_cell(f: RecFacts) -> str:
-    """The tracker's Subject: the subject, what the report calls it (when not a plain
-    recommendation) and whether it is statutory."""
-    kind = f.category.capitalize() if f.category != "recommendation" else ""
-    lines = (f.subject or "", kind, "STATUTORY" if f.statutory else "Non-statutory")
-    return "\n".join(line for line in lines if line)
-
-
-def _timescale(f: RecFacts) -> str:
-    if f.target is None:
-        return "No plan agreed yet"
-    if f.original_target and f.original_target != f.target:
-        return f"{_long(f.target)} (revised; originally {_long(f.original_target)})"
-    return _long(f.target)
+    return blocks

@@ -12,6 +12,7 @@ from workflow.reporting.documents.model import (
     Heading,
     Paragraph,
     Table,
+    content_widths,
 )
 from workflow.reporting.documents.write import BINARY_FORMATS, FORMATS, document_files, render
 
@@ -25,6 +26,7 @@ __all__ = [
     "Heading",
     "Paragraph",
     "Table",
+    "content_widths",
     "document_files",
     "render",
 ]

@@ -11,9 +11,10 @@ from typing import Any
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Mm, Pt, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -28,6 +29,8 @@ from workflow.reporting.documents.model import (
 )
 
 FIGURE_WIDTH = Cm(16)
+A4_LANDSCAPE = (Mm(297), Mm(210))  # width and height
+LANDSCAPE_MARGIN = Mm(15)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 # XML 1.0 forbids these control characters (text copied from PDFs holds form feeds).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -40,6 +43,8 @@ def to_docx(doc: Document, when: datetime | None = None) -> bytes:
     """
     word = docx.Document()
     _set_properties(word, doc, when)
+    if doc.landscape:
+        _landscape(word)
     word.add_heading(_clean(doc.title), level=0)
     if doc.subtitle:
         _styled(word, _clean(doc.subtitle), "Subtitle")
@@ -135,17 +140,72 @@ def _restarted_numbering(word: WordDocument) -> int:
     return num_id
 
 
+def _landscape(word: WordDocument) -> None:
+    """The document's pages A4 landscape, with narrow margins (for a wide table)."""
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = A4_LANDSCAPE
+    section.left_margin = section.right_margin = LANDSCAPE_MARGIN
+    section.top_margin = section.bottom_margin = LANDSCAPE_MARGIN
+
+
+def _column_twips(word: WordDocument, weights: tuple[float, ...]) -> list[int]:
+    """Column widths in twips, in proportion to `weights`, filling the text width exactly."""
+    section = word.sections[-1]
+    emu = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    text_width = int(emu) // Twips(1)  # page and margins are stored in whole twips
+    shares = [int(text_width * w / sum(weights)) for w in weights]
+    shares[-1] += text_width - sum(shares)  # what rounding left over
+    return shares
+
+
+def _fix_widths(word: WordDocument, table: Any, weights: tuple[float, ...]) -> None:
+    """A fixed layout: the grid and the header cells at widths proportioned to `weights`."""
+    twips = _column_twips(word, weights)
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout", {qn("w:type"): "fixed"})
+    look = tbl_pr.find(qn("w:tblLook"))  # the schema puts the layout before the look
+    if look is None:
+        tbl_pr.append(layout)
+    else:
+        look.addprevious(layout)
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:  # python-docx writes one ("auto"); else it goes before the layout
+        tbl_w = OxmlElement("w:tblW")
+        layout.addprevious(tbl_w)
+    tbl_w.set(qn("w:w"), str(sum(twips)))
+    tbl_w.set(qn("w:type"), "dxa")
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, twips, strict=True):
+        grid_col.w = Twips(width)
+    for cell, width in zip(table.rows[0].cells, twips, strict=True):
+        cell.width = Twips(width)
+
+
+def _compact(paragraph: Any, run_pr: Any, size: float) -> None:
+    """`size`-point text, single-spaced with no space after (as the table style means it,
+    said outright for word processors that read table styles' spacing otherwise)."""
+    spacing = {qn("w:after"): "0", qn("w:line"): "240", qn("w:lineRule"): "auto"}
+    p_pr = OxmlElement("w:pPr")
+    p_pr.append(OxmlElement("w:spacing", spacing))
+    paragraph.insert(0, p_pr)
+    half_points = str(round(size * 2))
+    run_pr.append(OxmlElement("w:sz", {qn("w:val"): half_points}))
+    run_pr.append(OxmlElement("w:szCs", {qn("w:val"): half_points}))
+
+
 def _add_table(word: WordDocument, block: Table) -> None:
     if block.caption:
         _styled(word, _clean(block.caption), "Caption")
     table = word.add_table(rows=1, cols=len(block.headers))
     table._tbl.tblPr.style = _style_id(word, "Table Grid")
+    if block.widths is not None:
+        _fix_widths(word, table, block.widths)
     header = table.rows[0]
     # Repeat the header row at the top of every page the table runs onto.
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     widths = []
     for cell, text in zip(header.cells, block.headers, strict=True):
-        _fill_cell(cell, text, bold=True)
+        _fill_cell(cell, text, bold=True, size=block.font_size)
         widths.append(cell._tc.tcPr.find(qn("w:tcW")))
     # The body rows are built as XML: through python-docx's objects a cell costs ~130 us,
     # which makes a committee report of ten thousand rows take ten seconds.
@@ -158,7 +218,10 @@ def _add_table(word: WordDocument, block: Table) -> None:
             tc_pr.append(deepcopy(width))
         cell_templates.append(tc)
     line_template = OxmlElement("w:p")
-    _child(_child(line_template, "w:r"), "w:t")
+    run = _child(line_template, "w:r")
+    if block.font_size is not None:
+        _compact(line_template, _child(run, "w:rPr"), block.font_size)
+    _child(run, "w:t")
     for cells in block.rows:
         tr = _child(tbl, "w:tr")
         for column, (template, text) in enumerate(zip(cell_templates, cells, strict=True)):
@@ -174,7 +237,7 @@ def _add_table(word: WordDocument, block: Table) -> None:
                 )
             for line in _clean(text).splitlines() or [""]:
                 paragraph = deepcopy(line_template)
-                t = paragraph[0][0]
+                t = paragraph.find(qn("w:r")).find(qn("w:t"))
                 t.text = line
                 if line != line.strip():
                     t.set(qn("xml:space"), "preserve")
@@ -187,8 +250,8 @@ def _child(parent: Any, tag: str) -> Any:
     return element
 
 
-def _fill_cell(cell: _Cell, text: str, *, bold: bool = False) -> None:
-    """Each line of `text` as a paragraph of its own in `cell`."""
+def _fill_cell(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None) -> None:
+    """Each line of `text` as a paragraph of its own in `cell` (of `size` points, if given)."""
     paragraph: WordParagraph = cell.paragraphs[0]
     for number, line in enumerate(_clean(text).splitlines() or [""]):
         if number:
@@ -196,6 +259,10 @@ def _fill_cell(cell: _Cell, text: str, *, bold: bool = False) -> None:
         run = paragraph.add_run(line)
         if bold:
             run.bold = True
+        if size is not None:
+            run.font.size = Pt(size)
+            paragraph.paragraph_format.space_after = Pt(0)
+            paragraph.paragraph_format.line_spacing = 1.0
 
 
 def _with_fixed_times(blob: bytes, when: datetime | None) -> bytes:

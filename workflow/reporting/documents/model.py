@@ -46,13 +46,18 @@ class Table:
     """A table of plain-text cells (a cell may hold several lines, separated by newlines).
 
     `rag_column`, if set, is the index of a column holding RED, AMBER or GREEN, which the
-    HTML and DOCX renderings shade in that colour.
+    HTML and DOCX renderings shade in that colour. `widths`, if set, are the columns' relative
+    widths (any positive numbers: only their proportions count; see `content_widths`), which
+    the HTML and DOCX renderings keep to; otherwise every column is as wide as the next.
+    `font_size`, in points, sets the DOCX table's text size (its default otherwise).
     """
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     caption: str | None = None
     rag_column: int | None = None
+    widths: tuple[float, ...] | None = None
+    font_size: float | None = None
 
     def __post_init__(self) -> None:
         # A ragged row would shift cells under the wrong header in one format and not another.
@@ -62,6 +67,12 @@ class Table:
                 raise ValueError(f"table row {number} has {len(row)} cells, not {width}")
         if self.rag_column is not None and not 0 <= self.rag_column < width:
             raise ValueError(f"rag_column {self.rag_column} is not a column of this table")
+        if self.widths is not None and (
+            len(self.widths) != width or not all(w > 0 for w in self.widths)
+        ):
+            raise ValueError(f"widths must be {width} positive numbers, not {self.widths}")
+        if self.font_size is not None and not 4 <= self.font_size <= 72:
+            raise ValueError(f"font_size must be between 4 and 72 points, not {self.font_size}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +94,38 @@ Block = Heading | Paragraph | BulletList | Table | Figure
 
 @dataclass(frozen=True, slots=True)
 class Document:
+    """A document; `landscape`: laid out on A4 landscape pages (the DOCX's page, the HTML's
+    printed page), for a wide table such as the action plan tracker."""
+
     title: str
     blocks: tuple[Block, ...]
     subtitle: str | None = None
+    landscape: bool = False
+
+
+def _width(word: str) -> float:
+    """A word's width in average characters: capitals (RED, AMBER) are wider."""
+    return len(word) + 0.4 * sum(c.isupper() for c in word)
+
+
+def content_widths(
+    headers: tuple[str, ...],
+    rows: tuple[tuple[str, ...], ...],
+    *,
+    line: float,
+    longest_word: int = 16,
+    padding: float = 3,
+) -> tuple[float, ...]:
+    """Column widths proportioned to the content, in characters, for a table `line`
+    characters wide: each column gets its longest word (up to `longest_word` characters, so
+    that words are not split) and `padding` (the cell's margins), and a share of what is left
+    in proportion to how much text it holds, so that the rows are as short as they can be."""
+    columns = list(zip(headers, *rows, strict=True))
+    floors = [
+        min(longest_word, max((_width(w) for cell in col for w in cell.split()), default=1))
+        + padding
+        for col in columns
+    ]
+    text = [sum(len(cell) for cell in col[1:]) or len(col[0]) or 1 for col in columns]
+    rest = max(line - sum(floors), 0.0)
+    return tuple(f + rest * t / sum(text) for f, t in zip(floors, text, strict=True))

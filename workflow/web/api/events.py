@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from states import DEGREES
 from workflow.chasing.escalations import escalate
+from workflow.lifecycle import plans
 from workflow.lifecycle import service as svc
 from workflow.lifecycle.transition import Outcome
 from workflow.plain import plain
@@ -42,6 +44,9 @@ class Respond(_Body):
     body: Text
     text: Text | None = None
     not_applicable: Text | None = Field(None, description="Why it does not apply to this body.")
+    considered_complete: bool = Field(
+        False, description="The body's verdict: the recommendation is considered complete."
+    )
 
     @model_validator(mode="after")
     def _one(self) -> Respond:
@@ -50,24 +55,48 @@ class Respond(_Body):
         return self
 
 
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+
+
 class ActionIn(_Body):
     text: Text
     owner: Annotated[str, Field(max_length=254)]
-    target: date
+    target: date | None = Field(None, description="Required unless the action is done.")
+    measure: Text | None = None
+    cost_estimate: Money | None = None
+    benefit: Text | None = None
+    done: date | None = Field(None, description="The day it was already done.")
+
+    @model_validator(mode="after")
+    def _dated(self) -> ActionIn:
+        if self.target is None and self.done is None:
+            raise ValueError("an action needs a target date, unless it is already done")
+        return self
+
+    def planned(self) -> plans.PlannedAction:
+        target = self.target or self.done or date.min  # one of them is given (see _dated)
+        return plans.PlannedAction(
+            self.text,
+            self.owner.strip().lower(),
+            target,
+            self.measure,
+            self.cost_estimate,
+            self.benefit,
+            self.done,
+        )
 
 
 class Plan(_Body):
     actions: list[ActionIn | Annotated[str, Field(max_length=20000)]] = Field(
         default_factory=list,
         max_length=100,
-        description='Each an object, or as on the command line: "TEXT|OWNER_EMAIL|YYYY-MM-DD".',
+        description="Each an object, or as on the command line: "
+        '"TEXT|OWNER_EMAIL|YYYY-MM-DD[|done:YYYY-MM-DD]".',
     )
 
-    def planned(self) -> list[tuple[str, str, date]]:
+    def planned(self) -> list[plans.PlannedAction]:
         return [
-            svc.parse_action(a, n)
-            if isinstance(a, str)
-            else (a.text, a.owner.strip().lower(), a.target)
+            svc.parse_action(a, n) if isinstance(a, str) else a.planned()
             for n, a in enumerate(self.actions, start=1)
         ]
 
@@ -88,6 +117,10 @@ class Number(_Body):
 
 class Drop(Number):
     reason: Text
+
+
+class ActionCost(Number):
+    actual: Money
 
 
 class Complete(_Body):
@@ -154,6 +187,12 @@ EVENTS: dict[str, tuple[type[_Body], Call]] = {
         Drop,
         lambda u, c, a, v, b: svc.close_action(
             u, c, a, expected_version=v, number=b.number, dropped_reason=b.reason
+        ),
+    ),
+    "action-cost": (
+        ActionCost,
+        lambda u, c, a, v, b: plans.record_cost(
+            u, c, a, expected_version=v, number=b.number, actual=b.actual
         ),
     ),
     "complete": (
