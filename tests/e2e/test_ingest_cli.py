@@ -10,7 +10,7 @@ import yaml
 from tests.e2e.conftest import Cli, assert_error
 from tests.ingest_reports import PEEL, PEEL_FOUND, write_docx
 
-SEED = Path(__file__).parents[1] / "data" / "ingest" / "001_ed4b0be2dbd59efa.txt"  # seed 001, as is
+SEED = Path(__file__).parents[1] / "data" / "seeds" / "001_ed4b0be2dbd59efa.txt"  # seed 001, as is
 DEMO = Path(__file__).parents[2] / "workflow" / "demo"
 ILAU = ("--actor", "ilau@mps.example.org")
 LATER = "2004-06-01"

@@ -114,7 +114,7 @@ def test_a_report_read_again_is_not_its_own_repeat_and_its_key_is_flagged(
     """The seed report against the demo's copy of it: under another key, every one of its
     recommendations repeats the stored one; under its own key, those are left out."""
     stored_world(uow, clock, tmp_path)
-    seed = Path(__file__).parents[1] / "data" / "ingest" / "001_ed4b0be2dbd59efa.txt"  # as is
+    seed = Path(__file__).parents[1] / "data" / "seeds" / "001_ed4b0be2dbd59efa.txt"  # as is
     again = ingest_file(uow, seed, report_key="botj-2004")
     assert [(r.ref, r.repeats) for r in again.recommendations] == [
         (f"R{n}", f"botj-2003/R{n}") for n in range(1, 5)

@@ -15,7 +15,7 @@ from workflow.intake.blocks import blocks
 from workflow.intake.documents import read_lines, text_pages, without_furniture
 from workflow.intake.extract import extract
 
-SEED = Path(__file__).parents[1] / "data" / "ingest" / "001_ed4b0be2dbd59efa.txt"  # seed 001, as is
+SEED = Path(__file__).parents[1] / "data" / "seeds" / "001_ed4b0be2dbd59efa.txt"  # seed 001, as is
 SEED_FOUND = [
     (
         "R1",

@@ -1,7 +1,8 @@
 """`make demo`: a fresh SQLite database built from the seed documents, walked through 2002-2004.
 
 Every step of the story (`workflow.demo.story`) is a real `rectrack` command line, run
-in-process so the demo takes seconds.
+in-process so the demo takes seconds. Each heading says which seed paragraphs record what
+follows and what in it is simulated. `--out DIR` writes elsewhere than ./demo-out.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import json
 import os
 import shlex
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workflow.cli.main import run
-from workflow.demo.story import STORY, Say, Step, Sweep
+from workflow.demo.story import ILAU, STORY, Import, Say, Step, Sweep
 
 if TYPE_CHECKING:
     from notifications.sink import Mailbox
@@ -30,8 +32,26 @@ class DemoFailed(Exception):
     pass
 
 
-def say(text: str) -> None:
-    print(f"\n## {text}")
+def say(text: str, seeds: tuple[str, ...] = (), simulated: str = "") -> None:
+    """A heading; under it, the seed paragraphs that record what follows and what is simulated
+    (a heading citing no seed says "(simulated)" itself)."""
+    print(f"\n## {text}{'' if seeds or not simulated else ' (simulated)'}")
+    for label, words in (("from the seeds", ", ".join(seeds)), ("simulated", simulated)):
+        if words:
+            print(textwrap.fill(f"{label}: {words}", 96, initial_indent="   ",
+                                subsequent_indent="     "))  # fmt: skip
+
+
+def import_report(step: Import) -> None:
+    """Import one report of `step.source` (with its people) as the ILAU would on that day."""
+    import yaml
+
+    data = yaml.safe_load(step.source.read_text(encoding="utf-8"))
+    one = {**data, "reports": [r for r in data["reports"] if r["key"] == step.report]}
+    path = OUT / f"{step.report}.yaml"
+    path.write_text(yaml.safe_dump(one, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    rt(step.now, "import", str(path), "--actor", ILAU)
+    print(f"  ({step.report} as written in workflow/demo/{step.source.name})")
 
 
 def rt(now: str, *args: str, expect: int = 0, quiet: bool = False, logs: bool = False) -> str:
@@ -68,9 +88,14 @@ def sweep_and_send(now: str) -> None:
     ]
     done = {j["job"]: j for j in jobs if j.get("event") == "job finished"}
     print(f"$ rectrack --now {now} sweep && rectrack --now {now} scheduler --once")
+    grouped: dict[tuple[str, str], list[str]] = {}  # (what, rec) -> reasons, one line a rec
     for line in out[:-1]:
         if line.startswith(("escalated", "cleared", "unowned")):
-            print(f"  {line}")
+            what, rec, *rest = line.split()
+            reason = " ".join(rest).removesuffix("-> Performance Board").strip()
+            grouped.setdefault((what, rec), []).append(reason)
+    for (what, rec), reasons in grouped.items():
+        print(f"  {what:<9} {rec:<17} {', '.join(r for r in reasons if r)}".rstrip())
     for agenda in done.get("agenda", {}).get("agendas", []):
         print(f"  agenda generated for the {agenda} (its secretary is e-mailed)")
     send = done.get("send", {})
@@ -83,7 +108,9 @@ def sweep_and_send(now: str) -> None:
 def play(step: Step) -> None:
     """One step of the story."""
     if isinstance(step, Say):
-        say(step.text)
+        say(step.text, step.seeds, step.simulated)
+    elif isinstance(step, Import):
+        import_report(step)
     elif isinstance(step, Sweep):
         sweep_and_send(step.now)
     else:
@@ -91,7 +118,10 @@ def play(step: Step) -> None:
 
 
 def show_mail(box: Mailbox) -> None:
-    say(f"What the owners and the Board received: {len(box.messages)} messages over SMTP")
+    say(
+        f"What the owners and the Board received: {len(box.messages)} messages over SMTP",
+        simulated="the e-mail the story above produces",
+    )
     for msg in box.messages:
         print(f"  {str(msg['Date'])[5:16]}  to {msg['To']!s:<38} {msg['Subject']}")
     for to, subject_part in (
@@ -108,7 +138,10 @@ def show_mail(box: Mailbox) -> None:
 
 
 def documents() -> None:
-    say("September 2004: the committee papers, generated from the data")
+    say(
+        "September 2004: the committee papers, generated from the data",
+        simulated="papers built from the story above, seed-recorded or simulated as it said",
+    )
     board = OUT / "performance-board-2004-09-04"
     pprc = OUT / "pprc-2004-09-09"
     rt("2004-09-01", "agenda", "Performance Board", "--meeting", "2004-09-04", "--json")
@@ -177,18 +210,26 @@ def documents() -> None:
             print(f"  {path}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    global OUT, DB
+    args = argv if argv is not None else sys.argv[1:]
+    if args[:1] == ["--out"] and len(args) == 2:
+        OUT = Path(args[1])
+        DB = OUT / "rectrack-demo.db"
+    elif args:
+        print("usage: python -m workflow.demo.run [--out DIR]", file=sys.stderr)
+        return 2
     try:
         from notifications.sink import Mailbox, free_port
     except ImportError:
         print("the demo needs its SMTP server: pip install 'rectrack[demo]'", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    OUT.mkdir(exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DB}{suffix}").unlink(missing_ok=True)
     for old in OUT.glob("*"):
-        if old.suffix in (".docx", ".html", ".md", ".png"):
+        if old.suffix in (".docx", ".html", ".md", ".png", ".yaml"):
             old.unlink()
     say(f"A fresh database: {DB}")
     rt("2002-01-07", "init")
@@ -211,7 +252,10 @@ def main() -> int:
             play(step)
         show_mail(box)
         documents()
-        say("The web application: an owner opens the link in their reminder")
+        say(
+            "The web application: an owner opens the link in their reminder",
+            simulated="the owner, their reminder and the day they read it",
+        )
         from workflow.demo.web import open_in_browser
 
         open_in_browser(DB, box, base_url, web_port)

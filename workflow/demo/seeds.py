@@ -1,7 +1,82 @@
-"""The seed facts the demo walks through: the District Audit action plan of 31 March 2002
-(seed 003), with each lead's action, target, degree met and progress update, excerpted."""
+"""The seed facts the demo walks through: the seed paragraphs its steps cite (`SEEDS`), the
+dates it assumes (`ASSUMED`), and the District Audit action plan of 31 March 2002 (seed 003),
+with each lead's action, target, degree met and progress update, excerpted."""
 
 from __future__ import annotations
+
+# The seed paragraphs the story cites: ref -> (seed file in ../shared/seeds, words it says,
+# verbatim). A step that cites a ref does what these words say; tests check they are there.
+SEEDS: dict[str, tuple[str, str]] = {
+    "000 BOTJ R1": (
+        "000_e68de819b305d33d.txt",
+        "These changes have addressed this recommendation.",
+    ),
+    "000 BOTJ R2": (
+        "000_e68de819b305d33d.txt",
+        "International comparisons have been undertaken in subsequent reviews",
+    ),
+    "000 BOTJ R3": (
+        "000_e68de819b305d33d.txt",
+        "Internal Consultancy Group (ICG) will offer additional support to managers",
+    ),
+    "000 BOTJ R4": ("000_e68de819b305d33d.txt", "Not applicable, MPA issue."),
+    "000 MD R1": (
+        "000_e68de819b305d33d.txt",
+        "This recommendation repeats Recommendation 1 of the BOTJ inspection.",
+    ),
+    "000 MD R2": (
+        "000_e68de819b305d33d.txt",
+        "a combined MPA/MPS review of implementation arrangements be undertaken that reports "
+        "back to PPRC before the end of this financial year",
+    ),
+    "000 verdicts": ("000_e68de819b305d33d.txt", "This recommendation is considered complete."),
+    "001 title": ("001_ed4b0be2dbd59efa.txt", "Bringing Offenders to Justice October 2003"),
+    "001 1.2.1": (
+        "001_ed4b0be2dbd59efa.txt",
+        "The subsequent HMIC inspection of BOTJ concluded the service provided was",
+    ),
+    "001 1.3.1": (
+        "001_ed4b0be2dbd59efa.txt",
+        "HMIC judged that the prospects for improvement were 'Uncertain'.",
+    ),
+    "001 2.1.2": (
+        "001_ed4b0be2dbd59efa.txt",
+        "Implementation of the report's recommendations is monitored every six months at the PPRC.",
+    ),
+    "001 4.2.3": (
+        "001_ed4b0be2dbd59efa.txt",
+        "BOTJ made recommendations for custody detention officers, flexible bail to court and "
+        "corporate case files. These recommendations have not been developed",
+    ),
+    "001 5": ("001_ed4b0be2dbd59efa.txt", "5. Recommendations"),
+    "002 5": (
+        "002_939e85ecfafab934.txt",
+        "a summary of all new and outstanding inspection activity is provided to Performance Board",
+    ),
+    "003": (
+        "003_8a3584b528f67d05.txt",
+        "ACTION PLAN PROGRESS SUMMARY: DISTRICT AUDIT REPORT ON POLICING AND PERFORMANCE PLAN",
+    ),
+}
+
+# Dates the seeds do not give, which the demo assumes: printed with "(assumed)" wherever the
+# demo prints them. The reports' publication dates are marked "is assumed" in their YAML too.
+ASSUMED = {
+    "2001-12-14": "the District Audit report's publication (not in seed 003)",
+    "2003-10-01": "the day BOTJ was published (seed 001 says October 2003)",
+    "2003-12-01": "Managing Demand's publication (not in the seeds)",
+    "2004-01-12": "the joint MPS and MPA response (seed 000 is undated)",
+}
+
+# District Audit targets the demo assumes where seed 003's timescale gives no date.
+ASSUMED_TARGETS = {
+    "R1": "This depends on future amendments to the BVPI suite",
+    "R3": "Ongoing",
+    "R4": "no timescale",
+    "R7": "garbled in the seed",
+    "R8": "Ongoing development work",
+    "R11": "Complete",
+}
 
 # District Audit action plan, from the progress summary of 31 March 2002 (seed 003):
 # ref: (lead's action, target from "Timescales", degree met, progress update, excerpted)
