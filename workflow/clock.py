@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -44,10 +45,17 @@ class FixedClock:
         return self.instant
 
     def today(self) -> date:
-        return self.instant.astimezone(ZoneInfo(self.timezone)).date()
+        return _local_day(self.instant, self.timezone)
 
     def move_to(self, instant: datetime) -> None:
         self.instant = instant.astimezone(UTC)
+
+
+@lru_cache(maxsize=64)
+def _local_day(instant: datetime, timezone: str) -> date:
+    """The date at `instant` where the organisation works: a clock that stands still asks
+    it once per transaction, so it is kept rather than converted again each time."""
+    return instant.astimezone(ZoneInfo(timezone)).date()
 
 
 # Dates far from now are mistakes, and near the ends of the calendar date arithmetic fails:
@@ -118,6 +126,7 @@ def parse_bound(text: str, timezone: str = LONDON, end: bool = False) -> datetim
     return parse_instant(text, timezone)
 
 
+@lru_cache(maxsize=256)  # a transaction's events share its instant: each is spelled once
 def instant_text(at: datetime) -> str:
     """An instant as stored and hashed in the audit trail: UTC, to the microsecond."""
     return at.astimezone(UTC).isoformat(timespec="microseconds")

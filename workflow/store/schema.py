@@ -55,9 +55,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         def bind(value: datetime | None) -> str | None:
             if value is None:
                 return None
-            if value.tzinfo is None:
-                raise ValueError(f"naive datetime {value!r}: instants must carry a timezone")
-            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            if value.tzinfo is not UTC:
+                if value.tzinfo is None:
+                    raise ValueError(f"naive datetime {value!r}: instants must carry a timezone")
+                value = value.astimezone(UTC)
+            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
         return bind
 
