@@ -32,7 +32,21 @@ _COLUMNS = {
 }
 
 
+_REASONS_BEFORE = ("missed_response", "missed_plan", "missed_update", "missed_target", "manual")
+_REASONS_AFTER = (*_REASONS_BEFORE[:4], "missed_decision", "manual")
+
+
+def _escalation_reasons(reasons: tuple[str, ...]) -> None:
+    """The reasons an escalation may give (a committee decision missed is one of them)."""
+    check = "reason IN (" + ", ".join(f"'{r}'" for r in reasons) + ")"
+    # SQLite cannot alter a constraint: batch mode rebuilds the table (nothing refers to it).
+    with op.batch_alter_table("escalation", recreate="auto") as batch_op:
+        batch_op.drop_constraint(op.f("ck_escalation_reason"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_escalation_reason"), check)
+
+
 def upgrade() -> None:
+    _escalation_reasons(_REASONS_AFTER)
     # Plain ADD COLUMN on both dialects: every new column is nullable or has a default, so
     # SQLite need not rebuild the tables that every other one refers to.
     for table, columns in _COLUMNS.items():
@@ -93,6 +107,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _escalation_reasons(_REASONS_BEFORE)
     op.drop_table("outbox_attachment")
     op.drop_table("inspection_visit")
     op.drop_table("decision")

@@ -228,15 +228,15 @@ def test_the_sweep_reminds_the_owner_then_escalates_then_clears(
     assert _decision_escalations(uow) == []  # seven days past: within grace
     at(clock, "2004-01-23")
     sweep(uow)
-    assert _decision_escalations(uow) == [(codes[0], "missed_target", BOARD_NAME, True)]
+    assert _decision_escalations(uow) == [(codes[0], "missed_decision", BOARD_NAME, True)]
     board = mails(uow, "escalation", BOARD)
     assert [TEXT in m for m in board] == [False, True]  # the responses missed, then this
     at(clock, "2004-01-24")
     assert plain(sweep(uow))["cleared"] == []  # the recommendation has no such target
     done_decision(uow, 1, actor=OTHER)
     assert plain(sweep(uow))["cleared"] == [codes[0]]
-    assert _decision_escalations(uow) == [(codes[0], "missed_target", BOARD_NAME, False)]
-    cleared = [e for e in plain(list_escalations(uow)) if e["reason"] == "missed_target"]
+    assert _decision_escalations(uow) == [(codes[0], "missed_decision", BOARD_NAME, False)]
+    cleared = [e for e in plain(list_escalations(uow)) if e["reason"] == "missed_decision"]
     assert cleared[0]["clear_note"] == "decision done"
     at(clock, "2004-02-20")
     assert _decision_reminders(sweep(uow)) == []  # done: chased no more

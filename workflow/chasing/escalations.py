@@ -32,10 +32,9 @@ CURED = {
     "missed_update": "progress update received",
     "missed_target": "target met or revised",
 }
-# A committee's decision not done by its date is escalated as a target missed (the reasons
-# the escalation table allows), under its own key "decision:ID:DUE" and with the decision as
-# its note; only the decision being done clears it.
-REASONS = {**MISSED, "decision": "missed_target"}
+# A committee's decision not done by its date is escalated under its own key "decision:ID:DUE",
+# with the decision as its note; only the decision being done clears it.
+REASONS = {**MISSED, "decision": "missed_decision"}
 DECISION_DONE = "decision done"
 
 

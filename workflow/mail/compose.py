@@ -24,6 +24,7 @@ REASON_LABEL = {
     "missed_plan": "Implementation plan not agreed",
     "missed_update": "Progress update not received",
     "missed_target": "Target date missed",
+    "missed_decision": "Committee decision not done by its date",
     "manual": "Escalated by the ILAU",
 }
 

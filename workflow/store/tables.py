@@ -240,6 +240,7 @@ ESCALATION_REASONS = (
     "missed_plan",
     "missed_update",
     "missed_target",
+    "missed_decision",
     "manual",
 )
 
