@@ -2,9 +2,9 @@
 summary of 31 March 2002 left it, then its tracker read back row by row, and its DOCX read
 back with python-docx: A4 landscape, columns as wide as their content, every row there.
 
-LibreOffice is not installed where these tests run, so the page count is not measured by
-converting the DOCX: `_pages` estimates it from the column widths and the font size, with a
-generous average character width (half an em; Calibri's is nearer 0.45) and line height."""
+The page count is measured twice: `_pages` estimates it from the column widths and the font
+size, with a generous average character width (half an em; Calibri's is nearer 0.45) and line
+height, and LibreOffice lays the DOCX out where it is installed (CI installs it)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pathlib import Path
 import docx
 from docx.enum.section import WD_ORIENT
 
+from tests.office import docx_pages
 from workflow.clock import FixedClock
 from workflow.demo.seeds import DISTRICT_AUDIT, OWNERS
 from workflow.intake.load import import_file
@@ -146,6 +147,14 @@ def test_the_docx_is_a4_landscape_with_columns_for_their_content(
     pages = _pages(doc, [w / 36000 for w in widths], height)
     print(f"estimated pages: {pages:.2f}; widths mm: {[round(w / 36000, 1) for w in widths]}")
     assert pages <= 4, f"about {pages:.1f} pages"
+
+
+def test_the_district_audit_tracker_fits_in_four_pages_as_libreoffice_lays_it_out(
+    uow: UnitOfWork, clock: FixedClock, tmp_path: Path
+) -> None:
+    walk_district_audit(uow, clock)
+    pages = docx_pages(to_docx(tracker(uow, KEY)), tmp_path)
+    assert 1 <= pages <= 4, f"{pages} pages"
 
 
 def test_only_the_tracker_is_landscape() -> None:
