@@ -11,7 +11,9 @@ import pytest
 from tests.browser.conftest import Site, sign_in
 from tests.world import BOARD, ILAU, OTHER, OWNER, to_in_progress
 from workflow.directory.committees import add_committee, add_meeting
+from workflow.directory.decisions import add_decision
 from workflow.directory.people import add_person
+from workflow.lifecycle import service as svc
 
 R1_PAGE = "/recs/botj-2003/R1"
 SECRETARY = "sec@example.org"
@@ -46,6 +48,18 @@ def _world(site: Site) -> None:
         )
         add_meeting(uow, "PPRC", site.clock.today() + timedelta(days=10), actor=ILAU)
         to_in_progress(uow, site.clock, "botj-2003/R2")
+        for body in ("MPS", "MPA"):  # R3 awaits its plan: the plan form with costs
+            svc.respond(uow, "botj-2003/R3", ILAU, body=body, text="Done", considered_complete=True)
+        add_decision(  # a decision of a past meeting, overdue: the home page's Mark done
+            uow,
+            "PPRC",
+            meeting=site.clock.today() - timedelta(days=20),
+            rec="botj-2003/R2",
+            text="Report the custody review",
+            owner=OWNER,
+            due=site.clock.today() - timedelta(days=3),
+            actor=ILAU,
+        )
 
 
 def test_the_pages_before_sign_in(site: Site, page: Any) -> None:
@@ -77,6 +91,7 @@ def test_every_page_a_person_sees(site: Site, page: Any, who: str) -> None:
     else:
         check(page, site, R1_PAGE)
         check(page, site, "/recs/botj-2003/R2")
+        check(page, site, "/recs/botj-2003/R3")
 
 
 def test_a_page_with_its_error_summary(site: Site, page: Any) -> None:

@@ -157,3 +157,19 @@ def test_a_file_over_the_limit_is_refused_and_nothing_kept(
     page.get_by_text("the file must be smaller than 1 MB").first.wait_for()
     assert _count(site, evidence_file) == 0
     assert _count(site, audit_event, audit_event.c.event == "update") == 0
+
+
+def test_the_owner_records_what_an_action_actually_cost(site: Site, page: Any) -> None:
+    with site.app.uow() as uow:
+        to_in_progress(uow, site.clock, R1)
+    sign_in(page, site, OWNER)
+    page.goto(site.url + R1_PAGE)
+    form = page.get_by_role("form", name="Record actual cost")
+    form.get_by_label("Action").select_option("1")
+    form.get_by_label("Actual cost in £").fill("£1,250")
+    form.get_by_role("button", name="Record actual cost").click()
+    page.get_by_text("The action's actual cost is recorded.").wait_for()
+    row = page.get_by_role("row").filter(has_text="Do it")
+    assert "£1,250.00" in row.inner_text()
+    with site.app.uow() as uow:
+        assert str(svc.show_recommendation(uow, R1).actions[0].cost_actual) == "1250.00"

@@ -89,9 +89,20 @@ RAISED = {
     ADMIN: set(),
     SECRETARY: set(),
 }
+# Recording an action's actual cost is no lifecycle step: the table alone offers it (as it
+# offers closing the action).
 WORKING = {
-    OWNER: {"update", "extend", "action-done", "action-drop"},
-    ILAU: {"update", "extend", "action-done", "action-drop", "escalate", "reassign", "supersede"},
+    OWNER: {"update", "extend", "action-done", "action-drop", "action-cost"},
+    ILAU: {
+        "update",
+        "extend",
+        "action-done",
+        "action-drop",
+        "action-cost",
+        "escalate",
+        "reassign",
+        "supersede",
+    },
     BOARD: {"supersede"},
     ADMIN: set(),
     SECRETARY: set(),
@@ -322,6 +333,7 @@ ALL_FORMS = {
     "monitor": {},
     "action-done": {"number": "1"},
     "action-drop": {"number": "1", "reason": "r"},
+    "action-cost": {"number": "1", "actual": "10"},
     "extend": {"to": "2004-03-01", "reason": "r"},
     "approve-extension": {},
     "reject-extension": {"reason": "r"},

@@ -12,7 +12,7 @@ from starlette.staticfiles import StaticFiles
 from states import Refused
 from workflow.bootstrap import App
 from workflow.errors import RectrackError
-from workflow.web import feeds, login, pages, recpage
+from workflow.web import decisions, feeds, login, pages, recpage
 from workflow.web.api import PREFIX, create_api
 from workflow.web.context import Web
 from workflow.web.errors import on_error, on_http_error, on_rectrack_error
@@ -35,6 +35,7 @@ def routes(web: Web) -> list[BaseRoute]:
         Route(_REC, recpage.rec_page),
         Route(_REC + "/evidence/{file}", recpage.evidence),
         Route(_REC + "/{form}", recpage.submit, methods=["POST"]),
+        Route("/decisions/{decision}/done", decisions.mark_done, methods=["POST"]),
         Route("/escalations", pages.escalations),
         Route("/meetings", pages.meetings_page),
         Route("/meetings/{committee}/{day}/paper.{fmt}", pages.paper),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from workflow.mail.compose import REASON_LABEL
 from workflow.mail.links import rec_path
+from workflow.reporting.costs import pounds
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -52,4 +53,5 @@ def install(env: Environment, timezone: str) -> None:
     env.filters["state"] = state_label
     env.filters["rec_path"] = rec_path
     env.filters["size"] = size
+    env.filters["pounds"] = pounds
     env.filters["reason"] = lambda r: REASON_LABEL.get(r, r.replace("_", " ").capitalize())

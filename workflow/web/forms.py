@@ -7,16 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from workflow.chasing.escalations import escalate
 from workflow.clock import parse_day
 from workflow.errors import BadInput
 from workflow.lifecycle import service as svc
 from workflow.lifecycle.evidence import StoredFile
+from workflow.lifecycle.plans import PlannedAction, parse_money, record_cost
 from workflow.store.uow import UnitOfWork
 
 Fields = dict[str, str]
 PLAN_ROWS = 5
+PLAN_EXTRAS = ("target", "done", "measure", "cost_estimate", "benefit")
+"""The fields of a plan form's row besides what is done and by whom."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,28 +67,78 @@ def _update(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
 
 def _respond(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
     body = _need(s.fields, "body", "Say which body responds")
+    complete = bool(s.fields.get("considered_complete"))
     if s.fields.get("not_applicable"):
+        if complete:
+            raise FieldError(
+                "considered_complete",
+                "A recommendation that does not apply cannot be considered complete: "
+                "untick one of the two",
+            )
         reason = _need(s.fields, "reason", "Enter why the recommendation does not apply")
         svc.respond(uow, code, actor, body=body, not_applicable=reason, expected_version=s.version)
     else:
         text = _need(s.fields, "response", "Enter the response, or tick Not applicable")
-        svc.respond(uow, code, actor, body=body, text=text, expected_version=s.version)
+        svc.respond(
+            uow,
+            code,
+            actor,
+            body=body,
+            text=text,
+            considered_complete=complete,
+            expected_version=s.version,
+        )
+
+
+def _money(fields: Fields, name: str, what: str) -> Decimal | None:
+    """An amount in pounds from a field (None when left empty), such as 1234.50 or £1,234.50."""
+    given = fields.get(name, "").strip()
+    if not given:
+        return None
+    try:
+        return parse_money(given, what)
+    except BadInput as exc:
+        raise FieldError(name, str(exc)) from None
+
+
+def _plan_row(f: Fields, n: int, today: date) -> PlannedAction | None:
+    """Row `n` of the plan form as an action, or None when it was left empty."""
+    text, owner = f.get(f"text_{n}", "").strip(), f.get(f"owner_{n}", "").strip()
+    given = {k: f.get(f"{k}_{n}", "").strip() for k in PLAN_EXTRAS}
+    if not (text or any(given.values())):
+        return None  # the owner alone is chosen for every row in advance: it does not count
+    if not text:
+        raise FieldError(f"text_{n}", f"Action {n}: say what will be done")
+    if not owner:
+        raise FieldError(f"owner_{n}", f"Action {n}: choose its owner")
+    done = _day(f, f"done_{n}", f"the day action {n} was done") if given["done"] else None
+    if done is not None and done > today:
+        raise FieldError(
+            f"done_{n}", f"Action {n}: work already done was done by today ({today:%d/%m/%Y})"
+        )
+    if given["target"]:
+        target = _day(f, f"target_{n}", f"action {n}'s target date")
+    elif done is not None:
+        target = done  # done already: its target is the day it was done
+    else:
+        raise FieldError(
+            f"target_{n}", f"Action {n}: enter its target date, or the day it was done"
+        )
+    return PlannedAction(
+        text,
+        owner.lower(),
+        target,
+        measure=given["measure"] or None,
+        cost_estimate=_money(f, f"cost_estimate_{n}", f"Action {n}: estimated cost"),
+        benefit=given["benefit"] or None,
+        done=done,
+    )
 
 
 def _plan(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
-    actions = []
-    for n in range(1, PLAN_ROWS + 1):
-        text, owner = s.fields.get(f"text_{n}", "").strip(), s.fields.get(f"owner_{n}", "")
-        target = s.fields.get(f"target_{n}", "").strip()
-        if not (text or target):
-            continue
-        if not text:
-            raise FieldError(f"text_{n}", f"Action {n}: say what will be done")
-        if not owner:
-            raise FieldError(f"owner_{n}", f"Action {n}: choose its owner")
-        actions.append(
-            (text, owner.lower(), _day(s.fields, f"target_{n}", f"action {n}'s target date"))
-        )
+    today = uow.clock.today()
+    rows = (_plan_row(s.fields, n, today) for n in range(1, PLAN_ROWS + 1))
+    actions = [a for a in rows if a is not None]
     if not actions:
         raise FieldError("text_1", "Enter at least one action")
     svc.plan(uow, code, actor, actions=actions, expected_version=s.version)
@@ -115,6 +169,14 @@ def _action_drop(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
     svc.close_action(
         uow, code, actor, number=number, dropped_reason=reason, expected_version=s.version
     )
+
+
+def _action_cost(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
+    number = _number(s)
+    amount = _money(s.fields, "actual", f"Action {number}: actual cost")
+    if amount is None:
+        raise FieldError("actual", f"Enter what action {number} actually cost, such as 1234.50")
+    record_cost(uow, code, actor, number=number, actual=amount, expected_version=s.version)
 
 
 def _extend(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
@@ -171,6 +233,7 @@ FORMS: dict[str, tuple[str, Handler, str]] = {
     "monitor": ("monitor", _monitor, "It is now monitored."),
     "action-done": ("action_done", _action_done, "The action is done."),
     "action-drop": ("action_drop", _action_drop, "The action is dropped."),
+    "action-cost": ("action_cost", _action_cost, "The action's actual cost is recorded."),
     "extend": ("extend", _extend, "Your request for more time awaits a decision."),
     "approve-extension": ("approve_extension", _approve, "The extension is approved."),
     "reject-extension": ("reject_extension", _reject, "The extension is rejected."),

@@ -17,6 +17,7 @@ from workflow.audit.replay import verify
 from workflow.chasing.escalations import list_escalations
 from workflow.clock import parse_bound
 from workflow.directory.committees import list_committees, meetings
+from workflow.directory.decisions import list_decisions
 from workflow.directory.people import Person
 from workflow.directory.reports import list_reports
 from workflow.directory.sessions import session_person
@@ -111,6 +112,10 @@ def _home_lists(uow: UnitOfWork, me: Person) -> dict[str, Any]:
         "mine": sorted(mine, key=lambda r: (r.next_due is None, r.next_due, r.id)),
         "actions": worklists.owned_actions(uow, me.email),
     }
+    decisions = list_decisions(uow, open_only=True)
+    found["decisions"] = [d for d in decisions if d.owner == me.email]
+    if may(me, "decision.record"):  # who may record them may mark anyone's done
+        found["others_decisions"] = [d for d in decisions if d.owner != me.email]
     roles = set(me.roles)
     if "ilau" in roles:
         found["triage"] = {
@@ -133,11 +138,22 @@ def _home_lists(uow: UnitOfWork, me: Person) -> dict[str, Any]:
     return found
 
 
+DONE = {"decision": "The decision is recorded as done."}
+
+
 async def home(request: Request) -> Response:
+    return await home_page(request)
+
+
+async def home_page(request: Request, *, status: int = 200, error: str | None = None) -> Response:
+    """Each person's home; with `error`, why what they asked of it was not done."""
     got = await signed_in_reading(request, _home_lists)
     if isinstance(got, Response):
         return got
-    return await page(request, "home.html.j2", title="Home", **got[1])
+    done = None if error else DONE.get(request.query_params.get("done", ""))
+    return await page(
+        request, "home.html.j2", title="Home", status=status, error=error, done=done, **got[1]
+    )
 
 
 async def rec_list(request: Request) -> Response:

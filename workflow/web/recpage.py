@@ -4,6 +4,7 @@ else made since the page was loaded is shown, never overwritten."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -12,13 +13,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from config.logging import get_logger
-from states import DEGREES, EventNotAllowed, GuardRefused, NotPermitted
+from states import DEGREES, ActionFacts, Case, EventNotAllowed, GuardRefused, NotPermitted
+from states import authorise as permits
 from workflow.chasing.escalations import list_escalations
+from workflow.directory.decisions import list_decisions
 from workflow.directory.people import Person, list_people, names_of
 from workflow.errors import BadInput, Conflict, UnknownRecommendation
 from workflow.lifecycle import service as svc
 from workflow.lifecycle.evidence import EvidenceRefused, evidence_files, path_of, store_file
 from workflow.lifecycle.offers import offers_for
+from workflow.lifecycle.views import ActionView, RecView
 from workflow.mail.links import rec_path
 from workflow.store.uow import UnitOfWork
 from workflow.web.auth import unsafe_request_ok, web_of
@@ -57,6 +61,39 @@ def _page_data(uow: UnitOfWork, code: str, who: Person) -> dict[str, Any] | None
         "people": people,
         "degrees": DEGREES,
         "today": uow.clock.today(),
+        "costs": _costs_offered(view, who),
+        "decisions": [d for d in list_decisions(uow) if d.rec == view.id],
+        "totals": _totals(view.actions),
+    }
+
+
+def _costs_offered(view: RecView, who: Person) -> tuple[int, ...]:
+    """The actions whose actual cost `who` may record: not a step of the lifecycle (no
+    state is its source), so the permission table alone decides, as `record_cost` asks it."""
+    case = Case(
+        state=view.state,
+        owner=view.owner,
+        actions=tuple(
+            ActionFacts(a.number, a.owner, a.target, a.done, a.dropped_reason) for a in view.actions
+        ),
+    )
+    found = []
+    for a in view.actions:
+        try:
+            permits("action_cost", case, who.actor, a.number)
+        except NotPermitted:
+            continue
+        found.append(a.number)
+    return tuple(found)
+
+
+def _totals(actions: tuple[ActionView, ...]) -> dict[str, Decimal | None]:
+    """The plan's estimated and actual costs added up (None where no action has one)."""
+    estimates = [a.cost_estimate for a in actions if a.cost_estimate is not None]
+    actuals = [a.cost_actual for a in actions if a.cost_actual is not None]
+    return {
+        "estimate": sum(estimates, Decimal(0)) if estimates else None,
+        "actual": sum(actuals, Decimal(0)) if actuals else None,
     }
 
 

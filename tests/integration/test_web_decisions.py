@@ -1,0 +1,146 @@
+"""Committee decisions on the home page: each person sees the open ones they own, with the
+date due and how many days overdue, and marks their own done (a POST with the CSRF token,
+as the session's person); those who may record decisions see and close the others too.
+A refusal is shown on the page in words and changes nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from tests.web_support import clock_of, csrf_of, sign_in
+from tests.world import ILAU, OTHER, OWNER
+from workflow.directory.committees import add_committee
+from workflow.directory.decisions import Decision, add_decision, list_decisions
+
+BOARD_NAME = "Performance Board"
+
+
+def _decide(app: Any) -> dict[str, int]:
+    """Three open decisions of a meeting 20 days ago: OWNER's overdue by 6 days and due in
+    12 days, OTHER's due in 2 days; their ids by a word of their text."""
+    today = clock_of(app).today()
+    met = today - timedelta(days=20)
+    given = (
+        ("Report the custody review", OWNER, -6, "botj-2003/R1"),
+        ("Agree the suite", OWNER, 12, "botj-2003/R2"),
+        ("Brief the Board", OTHER, 2, "botj-2003/R3"),
+    )
+    ids = {}
+    with app.uow() as uow:
+        add_committee(uow, BOARD_NAME, cadence="monthly", actor=ILAU)
+        for text, owner, days, rec in given:
+            found = add_decision(
+                uow,
+                BOARD_NAME,
+                meeting=met,
+                rec=rec,
+                text=text,
+                owner=owner,
+                due=today + timedelta(days=days),
+                actor=ILAU,
+            )
+            ids[text.split()[0]] = found.id
+    return ids
+
+
+def _open(app: Any) -> dict[int, Decision]:
+    with app.uow() as uow:
+        return {d.id: d for d in list_decisions(uow, open_only=True)}
+
+
+def _row(html: str, text: str) -> str:
+    found = re.search(r"<tr>(?:(?!</tr>).)*" + re.escape(text) + r".*?</tr>", html, re.S)
+    assert found is not None, text
+    return found.group(0)
+
+
+def test_an_owner_sees_their_open_decisions_with_what_is_overdue(web: Any) -> None:
+    app, client = web
+    _decide(app)
+    sign_in(client, app, OWNER)
+    home = client.get("/").text
+    assert "Committee decisions for you to carry out (2)" in home
+    late = _row(home, "Report the custody review")
+    assert "overdue by 6 days" in late and "Performance Board" in late
+    assert 'href="/recs/botj-2003/R1"' in late and "Mark done" in late
+    assert "overdue" not in _row(home, "Agree the suite")
+    assert "Brief the Board" not in home and 'id="open-decisions"' not in home
+
+
+def test_the_owner_marks_their_decision_done_once(web: Any) -> None:
+    app, client = web
+    ids = _decide(app)
+    sign_in(client, app, OWNER)
+    home = client.get("/").text
+    done = client.post(f"/decisions/{ids['Report']}/done", data={"csrf_token": csrf_of(home)})
+    assert done.status_code == 200 and done.url.path == "/"
+    assert "The decision is recorded as done." in done.text
+    assert "Report the custody review" not in done.text
+    still = _open(app)
+    assert ids["Report"] not in still and ids["Agree"] in still
+    with app.uow() as uow:
+        closed = next(d for d in list_decisions(uow) if d.id == ids["Report"])
+    assert closed.done_by == OWNER and closed.done_at is not None
+    again = client.post(f"/decisions/{ids['Report']}/done", data={"csrf_token": csrf_of(home)})
+    assert again.status_code == 409 and "was done already" in again.text
+    assert "There is a problem" in again.text and "Traceback" not in again.text
+
+
+def test_another_owners_decision_an_unknown_one_or_a_missing_token_change_nothing(
+    web: Any,
+) -> None:
+    app, client = web
+    ids = _decide(app)
+    sign_in(client, app, OWNER)
+    token = csrf_of(client.get("/").text)
+    others = client.post(f"/decisions/{ids['Brief']}/done", data={"csrf_token": token})
+    assert others.status_code == 403 and "You may not do this" in others.text
+    unknown = client.post("/decisions/999/done", data={"csrf_token": token})
+    assert unknown.status_code == 404 and "There is no decision 999." in unknown.text
+    garbled = client.post("/decisions/abc/done", data={"csrf_token": token})
+    assert garbled.status_code == 404
+    forged = client.post(f"/decisions/{ids['Report']}/done", data={"csrf_token": "x"})
+    assert forged.status_code == 403 and "This form has expired" in forged.text
+    bare = client.post(f"/decisions/{ids['Report']}/done")
+    assert bare.status_code == 403
+    assert set(_open(app)) == set(ids.values())
+
+
+def test_the_ilau_sees_and_closes_anyones_decision_as_itself(web: Any) -> None:
+    app, client = web
+    ids = _decide(app)
+    sign_in(client, app, ILAU)
+    home = client.get("/").text
+    assert "Open committee decisions (3)" in home
+    assert "Olive Other" in _row(home, "Brief the Board")
+    done = client.post(
+        f"/decisions/{ids['Brief']}/done",
+        data={"csrf_token": csrf_of(home), "actor": OTHER},  # a form field is no identity
+    )
+    assert done.status_code == 200 and "Open committee decisions (2)" in done.text
+    with app.uow() as uow:
+        closed = next(d for d in list_decisions(uow) if d.id == ids["Brief"])
+    assert closed.done_by == ILAU
+
+
+def test_the_home_page_without_decisions_does_not_mention_them(web: Any) -> None:
+    app, client = web
+    sign_in(client, app, OWNER)
+    home = client.get("/")
+    assert home.status_code == 200 and "Committee decisions" not in home.text
+
+
+def test_the_recommendations_page_lists_its_decisions(web: Any) -> None:
+    app, client = web
+    ids = _decide(app)
+    sign_in(client, app, OWNER)
+    home = client.get("/").text
+    client.post(f"/decisions/{ids['Agree']}/done", data={"csrf_token": csrf_of(home)})
+    first = client.get("/recs/botj-2003/R1").text.split('id="decisions"')[1].split("</ul>")[0]
+    assert "Report the custody review" in first and "open" in first
+    assert "overdue by 6 days" in first and "Agree the suite" not in first
+    second = client.get("/recs/botj-2003/R2").text.split('id="decisions"')[1].split("</ul>")[0]
+    assert "Agree the suite" in second and "done 3 November 2003" in second
+    assert "by Owen Owner" in second
