@@ -38,16 +38,91 @@ def items(uow: UnitOfWork, committee: str, day: str) -> list[tuple[str, list[str
 
 
 def test_the_scrutiny_committee_hears_progress_per_report(history: UnitOfWork) -> None:
+    """Each recommendation once, under the first of what is true of it (the decisions asked
+    of the committee first), with its owner, state, latest update and reasons in its row."""
     assert items(history, "PPRC", "2004-05-10") == [
         ("progress", [f"{B}/R{n}" for n in range(1, 7)]),
-        ("completed", [f"{B}/R1"]),
+        ("sign_off", [f"{B}/R6"]),
+        ("extensions_pending", [f"{B}/R3"]),
         ("overdue", [f"{B}/R4"]),
         ("targets_revised", [f"{B}/R2"]),
-        ("extensions_pending", [f"{B}/R3"]),
-        ("sign_off", [f"{B}/R6"]),
+        ("completed", [f"{B}/R1"]),
         ("superseded", [f"{B}/R5"]),
         ("progress", ["md-2004/R1"]),
+        ("other_open", ["md-2004/R1"]),
         ("new_reports", ["md-2004/R1"]),
+    ]
+    agenda = generate_agenda(history, "PPRC", day=date(2004, 5, 10))
+    rows = {r[0]: r for i in agenda.items[1:7] for r in i.detail["rows"]}
+    assert agenda.items[1].detail["columns"] == [
+        "Recommendation",
+        "Subject",
+        "Owner",
+        "State and latest update",
+        "Why it is listed",
+        "RAG",
+    ]
+    next_update = "Next: progress update due 2004-05-28"
+    assert rows == {
+        f"{B}/R6": [
+            f"{B}/R6",
+            "Recommendation 6",
+            "Owen Owner",
+            "Monitored; met: completely\n2004-04-28: Met",
+            f"Met completely: proposed for sign-off\n{next_update}",
+            "GREEN",
+        ],
+        f"{B}/R3": [
+            f"{B}/R3",
+            "Recommendation 3",
+            "Owen Owner",
+            "In progress; met: none\n2004-04-28: On track",
+            "Extension of the target date from 2004-06-30 to 2004-09-30 awaiting approval\n"
+            + next_update,
+            "AMBER",
+        ],
+        f"{B}/R4": [
+            f"{B}/R4",
+            "Recommendation 4",
+            "Owen Owner",
+            "Raised; met: none\nNo progress update yet.",
+            "Response overdue by 126 days (due 2003-12-29)\nEscalated",
+            "RED",
+        ],
+        f"{B}/R2": [
+            f"{B}/R2",
+            "Recommendation 2",
+            "Owen Owner",
+            "In progress; met: none\n2004-04-28: On track",
+            f"Target date revised from 2004-02-28 to 2004-06-30 (agreed 2004-03-02)\n{next_update}",
+            "AMBER",
+        ],
+        f"{B}/R1": [
+            f"{B}/R1",
+            "Recommendation 1",
+            "Owen Owner",
+            "Complete; met: completely\n2004-04-05: Done",
+            "Signed off as complete on 2004-04-10",
+            "",
+        ],
+        f"{B}/R5": [
+            f"{B}/R5",
+            "Recommendation 5",
+            "Owen Owner",
+            "Superseded; met: none\nNo progress update yet.",
+            "Superseded by md-2004/R1 (no reason recorded)",
+            "",
+        ],
+    }
+    assert agenda.items[8].detail["rows"] == [
+        [
+            "md-2004/R1",
+            "Review implementation",
+            "(none)",
+            "Raised; met: none\nNo progress update yet.",
+            "Next: response due 2004-06-15",
+            "GREEN",
+        ]
     ]
 
 
@@ -60,9 +135,39 @@ def test_the_performance_board_hears_escalations_and_the_unowned(history: UnitOf
         ("new_reports", "New reports received since the last meeting", ["md-2004/R1"]),
     ]
     assert agenda.since == date(2004, 4, 1)
-    cleared = agenda.items[1].detail["rows"]
-    assert cleared == [
-        [f"{B}/R6", "Escalated by the ILAU", "2004-04-29", "state moved on to monitored"]
+    assert [i.detail["rows"] for i in agenda.items[:3]] == [
+        [
+            [
+                f"{B}/R4",
+                "Recommendation 4",
+                "Owen Owner",
+                "Raised; met: none\nNo progress update yet.",
+                "Escalated on 2004-01-06: response not given\n"
+                "Response overdue by 126 days (due 2003-12-29)",
+                "RED",
+            ]
+        ],
+        [
+            [
+                f"{B}/R6",
+                "Recommendation 6",
+                "Owen Owner",
+                "Monitored; met: completely\n2004-04-28: Met",
+                "Escalation cleared on 2004-04-29 (escalated by the ILAU): state moved on to "
+                "monitored\nNext: progress update due 2004-05-28",
+                "GREEN",
+            ]
+        ],
+        [
+            [
+                "md-2004/R1",
+                "Review implementation",
+                "(none)",
+                "Raised; met: none\nNo progress update yet.",
+                "No active owner\nNext: response due 2004-06-15",
+                "GREEN",
+            ]
+        ],
     ]
 
 

@@ -11,13 +11,17 @@ from sqlalchemy import Engine
 
 from config import load_rules
 from tests.history import B, walk
+from tests.world import ILAU
 from workflow.bootstrap import unit_of_work
 from workflow.clock import FixedClock
 from workflow.directory.committees import get_committee
+from workflow.directory.people import add_person
+from workflow.lifecycle import service as svc
 from workflow.reporting.agenda import build_agenda
 from workflow.reporting.annual import annual_report
 from workflow.reporting.documents.markdown import to_markdown
 from workflow.reporting.documents.model import Document, Figure
+from workflow.reporting.issued import issue_paper
 from workflow.reporting.monthly import monthly_report
 from workflow.reporting.papers import committee_report
 from workflow.reporting.tracker import tracker
@@ -25,6 +29,7 @@ from workflow.store.uow import UnitOfWork
 
 RULES = load_rules(None, {"defaults": {"rag_amber_within_days": 14}})
 TZ = "Europe/London"
+TESS = "tess.title@example.org"
 MEETINGS = (("PPRC", date(2004, 5, 10)), ("Performance Board", date(2004, 5, 6)))
 
 
@@ -46,13 +51,45 @@ def papers(uow: UnitOfWork) -> dict[str, tuple[str, list[bytes]]]:
     return built
 
 
+def record_along(uow: UnitOfWork, day: str) -> None:
+    """Beside the history: R4 given to an owner with a title (so that the papers name her
+    by both), and the PPRC's paper for November issued in March (so that the tracker lists
+    the updates since)."""
+    if day == "2004-03-02":
+        add_person(
+            uow,
+            TESS,
+            name="Tess Title",
+            roles=["owner"],
+            title="Head of Criminal Justice",
+            actor=ILAU,
+        )
+        svc.reassign(uow, f"{B}/R4", ILAU, owner=TESS)
+    if day == "2004-03-15":
+        issue_paper(uow, "PPRC", meeting=date(2003, 11, 10), actor=ILAU, timezone=TZ)
+
+
 def test_each_paper_built_as_of_a_day_is_the_one_built_that_day(
     engine: Engine, clock: FixedClock
 ) -> None:
     then: dict[str, dict[str, tuple[str, list[bytes]]]] = {}
+
+    def visit(day: str) -> None:
+        record_along(uow, day)
+        then.setdefault(day, papers(uow))
+
     with unit_of_work(engine, clock, RULES) as uow:
-        walk(uow, clock, visit=lambda day: then.setdefault(day, papers(uow)))
+        walk(uow, clock, visit=visit)
         assert len(then) >= 8  # every day of the history, from the first responses on
+        pprc = then["2004-05-03"]["PPRC"][0]
+        assert (
+            "| Tess Title, Head of Criminal Justice | Raised; met: none<br>"
+            "No progress update yet. |" in pprc
+        )
+        assert (
+            "Progress:** The progress updates since the PPRC paper issued on 15 March 2004"
+            in (then["2004-05-03"]["tracker"][0])
+        )
         for day, built in then.items():
             clock.move_to(datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC))
             again = papers(uow)

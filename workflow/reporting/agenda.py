@@ -76,7 +76,9 @@ def _since(tx: Tx, com: Committee, day: date, timezone: str) -> tuple[date, date
     start of the previous meeting's day."""
     issued: datetime | None = tx.conn.execute(
         select(func.max(issued_paper.c.issued_at)).where(
-            issued_paper.c.committee_id == com.id, issued_paper.c.meeting < day
+            issued_paper.c.committee_id == com.id,
+            issued_paper.c.meeting < day,
+            issued_paper.c.issued_at <= tx.now,  # as it stood then, for a paper run in the past
         )
     ).scalar()
     if issued is not None:
@@ -92,20 +94,21 @@ def build_agenda(tx: Tx, com: Committee, day: date, timezone: str) -> Agenda:
         tx.conn.execute(select(report.c.key).where(report.c.committee == com.name)).scalars()
     )
     keys = None if com.kind == "board" else own
-    facts = load_recommendations(tx.conn, tx.rules, tx.today, keys, at=tx.now)
+    facts = load_recommendations(tx.conn, tx.rules, tx.today, keys, with_updates=True, at=tx.now)
+    zone = ZoneInfo(timezone)
     reps = reports_info(tx.conn, keys, at=tx.now)
     # Matters arising first: what the committee decided earlier and who has not yet done it.
     items: list[AgendaItem] = decision_items(
         decisions_to_hear(tx.conn, com.id, day, tx.now, since_at), tx.now, tx.today
     )
     if com.kind == "board":
-        items += board_items(tx, com, since_at, facts)
+        items += board_items(tx, com, since_at, facts, zone)
     by_report: dict[str, list[RecFacts]] = defaultdict(list)
     for f in facts:
         by_report[f.report].append(f)
     for rep in reps:
         if rep.key in own and by_report[rep.key]:
-            items += report_items(rep, by_report[rep.key], since_at, tx.today)
+            items += report_items(rep, by_report[rep.key], since_at, tx.today, zone)
     items += new_reports(reps, facts, since_at)
     return Agenda(com, day, since, items, reports=reps, facts=facts)
 

@@ -18,7 +18,7 @@ from workflow.directory.inspections import InspectionVisit, visits
 from workflow.errors import BadInput
 from workflow.reporting.documents import Document, Heading, Paragraph, Table
 from workflow.reporting.items import day_text, subject_of
-from workflow.reporting.monthly import long_day, plural
+from workflow.reporting.monthly import long_day
 from workflow.reporting.papers import AUTHOR
 from workflow.reporting.portfolio import (
     RecFacts,
@@ -26,6 +26,7 @@ from workflow.reporting.portfolio import (
     load_recommendations,
     reports_info,
 )
+from workflow.reporting.story import plural
 from workflow.store.uow import UnitOfWork
 
 _REC = ("Recommendation", "Subject", "Owner", "State", "Degree met")

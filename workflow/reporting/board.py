@@ -1,25 +1,29 @@
-"""The Performance Board's items: open escalations by reason and business group, those
-cleared since the last meeting, and recommendations without an active owner."""
+"""The Performance Board's items: the recommendations with open escalations, by business
+group, those whose escalations were cleared since the last meeting, and those without an
+active owner. Each recommendation is listed once, with every escalation (open or cleared) and
+every date it has missed in its row, beside its owner and their latest update."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from states import OPEN
 from workflow.directory.committees import Committee
 from workflow.mail.compose import REASON_LABEL
-from workflow.reporting.items import AgendaItem, day_text, item, subject_of, unique
+from workflow.reporting.items import AgendaItem, item, rec_row
 from workflow.reporting.portfolio import RecFacts
+from workflow.reporting.story import local_day, lowered
 from workflow.store.tables import escalation, person, recommendation
 from workflow.store.uow import Tx
 
 
 def board_items(
-    tx: Tx, com: Committee, since_at: datetime, facts: list[RecFacts]
+    tx: Tx, com: Committee, since_at: datetime, facts: list[RecFacts], zone: ZoneInfo
 ) -> list[AgendaItem]:
     """Everything a board hears about, from the escalations raised to it."""
     by_code = {f.code: f for f in facts}
@@ -32,68 +36,76 @@ def board_items(
             e.raised_at <= tx.now,  # as the board stood then, for a paper run in the past
             (e.cleared_at.is_(None)) | (e.cleared_at >= since_at),
         )
-        .order_by(r.code, e.id)
+        .order_by(e.raised_at, e.id)
     ).all()
-    rows = [row for row in rows if row.code in by_code]
-    still_open = [row for row in rows if row.cleared_at is None or row.cleared_at > tx.now]
-    items = _open_escalations(still_open, by_code)
-    cleared = [row for row in rows if row.cleared_at is not None and row.cleared_at <= tx.now]
-    if cleared:
-        items.append(_cleared(cleared, by_code))
+    still_open: dict[str, list[str]] = defaultdict(list)
+    reasons: dict[str, set[str]] = defaultdict(set)  # of the open escalations
+    cleared: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.code not in by_code:
+            continue
+        if row.cleared_at is None or row.cleared_at > tx.now:
+            _raised(still_open[row.code], row, zone)
+            reasons[row.code].add(row.reason)
+        else:
+            cleared[row.code].append(_cleared(row, zone))
     inactive = set(
         tx.conn.execute(select(person.c.email).where(person.c.active.is_(False))).scalars()
     )
-    unowned = [f for f in facts if f.state in OPEN and (f.owner is None or f.owner in inactive)]
-    if unowned:
-        items.append(item("unowned", "Recommendations without an active owner", unowned))
+    unowned = {
+        f.code for f in facts if f.state in OPEN and (f.owner is None or f.owner in inactive)
+    }
+
+    def why(f: RecFacts) -> list[str]:
+        owner = ["no active owner"] if f.code in unowned else []
+        return [*still_open.get(f.code, []), *cleared.get(f.code, []), *owner]
+
+    def listed(kind: str, title: str, found: list[RecFacts]) -> AgendaItem:
+        rows = [rec_row(f, why(f), tx.today, zone) for f in found]
+        return item(kind, title, found, rows=rows)
+
+    items: list[AgendaItem] = []
+    groups: dict[str, list[RecFacts]] = defaultdict(list)
+    for f in facts:
+        if f.code in still_open:
+            groups[f.group or ""].append(f)
+    for group in sorted(groups):
+        title = f"Open escalations ({group or 'no business group'}): "
+        title += _reasons_text([reasons[f.code] for f in groups[group]])
+        items.append(listed("open_escalations", title, groups[group]))
+    done = [f for f in facts if f.code in cleared and f.code not in still_open]
+    if done:
+        title = "Escalations cleared since the last meeting"
+        items.append(listed("escalations_cleared", title, done))
+    alone = [f for f in facts if f.code in unowned and f.code not in still_open | cleared.keys()]
+    if alone:
+        items.append(listed("unowned", "Recommendations without an active owner", alone))
     return items
 
 
-def _open_escalations(rows: list[Any], by_code: dict[str, RecFacts]) -> list[AgendaItem]:
-    grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.reason, by_code[row.code].group or "")].append(row)
-    order = list(REASON_LABEL)
-    items = []
-    for (reason, group), found in sorted(
-        grouped.items(), key=lambda g: (order.index(g[0][0]), g[0][1])
-    ):
-        items.append(
-            item(
-                "open_escalations",
-                f"Open escalations ({group or 'no business group'}): {REASON_LABEL[reason]}",
-                unique([by_code[row.code] for row in found]),
-                columns=["Recommendation", "Subject", "Owner", "Due", "Escalated", "RAG"],
-                rows=[
-                    [
-                        row.code,
-                        subject_of(by_code[row.code]),
-                        by_code[row.code].owner or "(none)",
-                        day_text(row.due_date),
-                        row.raised_at.date().isoformat(),
-                        by_code[row.code].rag or "",
-                    ]
-                    for row in found
-                ],
-                note=next((row.note for row in found if row.note), None),
-            )
-        )
-    return items
+def _reasons_text(found: list[set[str]]) -> str:
+    """ "Progress update not received, target date missed": the reasons, in their order."""
+    labels = [REASON_LABEL[r] for r in REASON_LABEL if any(r in f for f in found)]
+    return ", ".join([labels[0], *(lowered(label) for label in labels[1:])])
 
 
-def _cleared(rows: list[Any], by_code: dict[str, RecFacts]) -> AgendaItem:
-    return item(
-        "escalations_cleared",
-        "Escalations cleared since the last meeting",
-        unique([by_code[row.code] for row in rows]),
-        columns=["Recommendation", "Reason", "Cleared", "Why"],
-        rows=[
-            [
-                row.code,
-                REASON_LABEL[row.reason],
-                row.cleared_at.date().isoformat(),
-                row.clear_note or "",
-            ]
-            for row in rows
-        ],
-    )
+def _raised(lines: list[str], row: Any, zone: ZoneInfo) -> None:
+    """Add "escalated on 2004-01-06: response not given" (with the escalation's note) to
+    `lines`; escalations raised on the same day, to the same line."""
+    day = local_day(row.raised_at, zone)
+    if row.reason == "manual":
+        lines.append(f"escalated by the ILAU on {day}" + (f": {row.note}" if row.note else ""))
+        return
+    head = f"escalated on {day}: "
+    text = lowered(REASON_LABEL[row.reason]) + (f" ({row.note})" if row.note else "")
+    if lines and lines[-1].startswith(head):
+        lines[-1] += f"; {text}"
+    else:
+        lines.append(head + text)
+
+
+def _cleared(row: Any, zone: ZoneInfo) -> str:
+    """ "escalation cleared on 2004-04-29 (escalated by the ILAU): state moved on"."""
+    text = f"escalation cleared on {local_day(row.cleared_at, zone)} "
+    text += f"({lowered(REASON_LABEL[row.reason])})"
+    return text + (f": {row.clear_note}" if row.clear_note else "")

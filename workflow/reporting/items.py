@@ -5,13 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from workflow.directory.decisions import Decision
 from workflow.plain import INTERNAL, OMIT_DEFAULT
 from workflow.reporting.portfolio import RecFacts
+from workflow.reporting.story import (
+    latest_text,
+    next_due_text,
+    overdue_reasons,
+    owner_text,
+    reasons_cell,
+    sentence,
+    state_text,
+)
 
 RAGS = ("RED", "AMBER", "GREEN")
-REC_COLUMNS = ["Recommendation", "Subject", "Owner", "State", "RAG"]
+REC_COLUMNS = [
+    "Recommendation",
+    "Subject",
+    "Owner",
+    "State and latest update",
+    "Why it is listed",
+    "RAG",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +57,28 @@ def subject_of(f: RecFacts) -> str:
     return f.subject or short(f.text)
 
 
-def rec_row(f: RecFacts) -> list[str]:
-    """A recommendation's row under `REC_COLUMNS`."""
-    return [f.code, subject_of(f), f.owner or "(none)", f.state.replace("_", " "), f.rag or ""]
+def rec_row(
+    f: RecFacts,
+    reasons: list[str],
+    today: date,
+    zone: ZoneInfo,
+    last: tuple[str, ...] = (),
+    overdue_first: bool = False,
+) -> list[str]:
+    """A recommendation's row under `REC_COLUMNS`: the reasons it is listed and what it has
+    overdue (in that order, or the other), then `last`, or what it owes next."""
+    coming = next_due_text(f, today)
+    late = overdue_reasons(f, today)
+    given = [*late, *reasons] if overdue_first else [*reasons, *late]
+    why = [*given, *last, *([coming] if coming else [])]
+    return [
+        f.code,
+        subject_of(f),
+        owner_text(f),
+        f"{sentence(state_text(f))}\n{latest_text(f, zone)}",
+        reasons_cell(why),
+        f.rag or "",
+    ]
 
 
 def item(
@@ -54,11 +90,8 @@ def item(
     rows: list[list[str]] | None = None,
     note: str | None = None,
 ) -> AgendaItem:
-    """An item about `facts`, shown as `rows` under `columns` (by default, a row each)."""
-    detail: dict[str, Any] = {
-        "columns": columns or REC_COLUMNS,
-        "rows": rows if rows is not None else [rec_row(f) for f in facts],
-    }
+    """An item about `facts`, shown as `rows` under `columns` (by default `REC_COLUMNS`)."""
+    detail: dict[str, Any] = {"columns": columns or REC_COLUMNS, "rows": rows or []}
     if note:
         detail["note"] = note
     return AgendaItem(title, kind, tuple(f.code for f in facts), report_key, detail)

@@ -10,19 +10,17 @@ everything comes from what was recorded at or before the clock's instant (see `r
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from states import OPEN, STATES
 from workflow.directory.inspections import InspectionVisit, visits
 from workflow.lifecycle.rag import rag_rule_text
-from workflow.mail.compose import KIND_LABEL
 from workflow.reporting.documents import Document, Heading, Paragraph, Table
 from workflow.reporting.items import RAGS, day_text, subject_of
 from workflow.reporting.papers import AUTHOR, chart
@@ -32,20 +30,16 @@ from workflow.reporting.portfolio import (
     load_recommendations,
     reports_info,
 )
-from workflow.store.tables import audit_event
+from workflow.reporting.rewind import repeats_at
+from workflow.reporting.story import latest_text, outstanding_reasons, owner_text, plural
 from workflow.store.uow import UnitOfWork
 
 TITLE = "Inspection Liaison and Analysis Unit: monthly progress report"
 FORTHCOMING_MONTHS = 3
-_t = audit_event.c
 
 
 def long_day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def _owner(f: RecFacts) -> str:
-    return f.owner_name or f.owner or "(none)"
 
 
 def monthly_report(uow: UnitOfWork, timezone: str = "Europe/London") -> Document:
@@ -90,10 +84,6 @@ def monthly_report(uow: UnitOfWork, timezone: str = "Europe/London") -> Document
         Paragraph(rag_rule_text(uow.rules.defaults)),
     ]
     return Document(TITLE, tuple(blocks), subtitle=f"{today:%B %Y}", landscape=True)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _summary(
@@ -168,14 +158,6 @@ def _progress_table(reps: list[ReportFacts], facts: list[RecFacts]) -> Table:
     )
 
 
-def latest_words(f: RecFacts, zone: ZoneInfo) -> str:
-    """The latest progress update, dated, or that there is none yet."""
-    if f.latest_update is None:
-        return "No progress update yet."
-    when, note, _ = f.latest_update
-    return f"{when.astimezone(zone).date().isoformat()}: {note}"
-
-
 def _open_table(open_: list[RecFacts], zone: ZoneInfo) -> Table:
     return Table(
         (
@@ -192,10 +174,10 @@ def _open_table(open_: list[RecFacts], zone: ZoneInfo) -> Table:
             (
                 f.code,
                 subject_of(f),
-                _owner(f),
+                owner_text(f),
                 f.state.replace("_", " "),
                 f.degree,
-                latest_words(f, zone),
+                latest_text(f, zone),
                 day_text(f.due.next),
                 f.rag or "",
             )
@@ -205,29 +187,6 @@ def _open_table(open_: list[RecFacts], zone: ZoneInfo) -> Table:
     )
 
 
-def outstanding_reasons(f: RecFacts, today: date) -> list[str]:
-    """Why an open recommendation is outstanding: each date missed (with the days since),
-    an open escalation, a wait for sign-off; none if it is not."""
-    due = f.due
-    named = (
-        ("response", due.response),
-        ("plan", due.plan),
-        ("update", due.update),
-        ("target", due.target),
-    )
-    why = [
-        f"{KIND_LABEL[kind].lower()} overdue by {plural((today - d).days, 'day')} "
-        f"(due {d.isoformat()})"
-        for kind, d in named
-        if d is not None and d < today
-    ]
-    if f.escalated:
-        why.append("escalated")
-    if f.state == "monitored" and f.degree == "completely":
-        why.append("awaiting sign-off")
-    return why
-
-
 def _outstanding_table(outstanding: list[tuple[RecFacts, list[str]]]) -> Table:
     return Table(
         ("Recommendation", "Subject", "Owner", "State", "Outstanding", "RAG"),
@@ -235,7 +194,7 @@ def _outstanding_table(outstanding: list[tuple[RecFacts, list[str]]]) -> Table:
             (
                 f.code,
                 subject_of(f),
-                _owner(f),
+                owner_text(f),
                 f.state.replace("_", " "),
                 "; ".join(why),
                 f.rag or "",
@@ -249,24 +208,10 @@ def _outstanding_table(outstanding: list[tuple[RecFacts, list[str]]]) -> Table:
 def repeat_links(
     conn: Connection, at: datetime, facts: list[RecFacts]
 ) -> list[tuple[RecFacts, RecFacts]]:
-    """(recommendation, the one it repeats) for each `repeats` link standing at `at`,
-    folded from the trail's link and unlink events; both as they stood then."""
-    standing: dict[tuple[str, str], None] = {}
-    rows = conn.execute(
-        select(_t.event, _t.rec, _t.changes)
-        .where(_t.event.in_(("link", "unlink")), _t.at <= at)
-        .order_by(_t.id)
-    )
-    for event, rec, changes in rows:
-        change = json.loads(changes)
-        if change.get("kind") != "repeats" or rec is None:
-            continue
-        pair = (str(rec), str(change.get("to")))
-        if event == "link":
-            standing[pair] = None
-        else:
-            standing.pop(pair, None)
+    """(recommendation, the one it repeats) for each `repeats` link standing at `at`; both
+    as they stood then."""
     by_code = {f.code: f for f in facts}
+    standing = repeats_at(conn, at)
     return [(by_code[a], by_code[b]) for a, b in standing if a in by_code and b in by_code]
 
 

@@ -22,12 +22,21 @@ from workflow.audit.timeline import month_ends, open_by_state
 from workflow.lifecycle.rag import rag_rule_text
 from workflow.reporting.agenda import Agenda
 from workflow.reporting.costs import Costs, plan_costs, pounds
-from workflow.reporting.documents import BulletList, Document, Figure, Heading, Paragraph, Table
+from workflow.reporting.documents import (
+    BulletList,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    Table,
+    content_widths,
+)
 from workflow.reporting.items import RAGS
 from workflow.reporting.portfolio import RecFacts
 from workflow.store.uow import UnitOfWork
 
 AUTHOR = "Inspection Liaison and Analysis Unit"
+LINE = 90  # characters across a portrait page's table, for widths proportioned to content
 
 
 def _long(day: date) -> str:
@@ -157,11 +166,13 @@ def _supporting(agenda: Agenda) -> list[Any]:
         if item.detail.get("note"):
             blocks.append(Paragraph(item.detail["note"]))
         columns = tuple(item.detail["columns"])
+        rows = tuple(tuple(r) for r in item.detail["rows"])
         blocks.append(
             Table(
                 columns,
-                tuple(tuple(r) for r in item.detail["rows"]),
+                rows,
                 rag_column=columns.index("RAG") if "RAG" in columns else None,
+                widths=content_widths(columns, rows, line=LINE) if rows else None,
             )
         )
     return blocks

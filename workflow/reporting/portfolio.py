@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, select
 from config import RuleBook
 from states import Due, due_in_state
 from workflow.lifecycle.rag import rag_status
-from workflow.reporting.rewind import needs_rewind, rewind, rewind_details
+from workflow.reporting.rewind import needs_rewind, repeats_at, rewind, rewind_details
 from workflow.store.tables import (
     escalation,
     extension,
@@ -54,6 +54,8 @@ class RecFacts:
     latest_update: tuple[datetime, str, str | None] | None = None
     rag: str | None = None
     category: str = "recommendation"
+    owner_title: str | None = None
+    successor_why: str | None = None
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
@@ -78,6 +80,7 @@ _FACTS = (
         _r.degree,
         person.c.email,
         person.c.name,
+        person.c.title,
         person.c.group_name,
         _r.response_due,
         _r.plan_due,
@@ -119,6 +122,7 @@ def _facts(row: Any) -> RecFacts:
         signed_off_at=row.signed_off_at,
         closure_note=row.closure_note,
         category=row.category,
+        owner_title=row.title,
     )
 
 
@@ -144,6 +148,7 @@ def load_recommendations(
         facts = {f.id: f for f in rewind(conn, list(facts.values()), at, report_keys)}
         for chunk in _chunks(list(facts)):
             rewind_details(conn, facts, chunk, at, with_updates)
+    _why_superseded(conn, list(facts.values()), at)
     for rec in facts.values():
         rule = rules.for_recommendation(kinds[rec.id], rec.statutory)
         rec.rag = rag_status(
@@ -176,13 +181,14 @@ def _add_details(
         else:
             facts[rec_id].revisions.append((from_date, to_date, decided_at))
     target = recommendation.alias("successor")
-    for rec_id, code, key in conn.execute(
-        select(rec_link.c.rec_id, target.c.code, report.c.key)
+    for rec_id, code, key, note in conn.execute(
+        select(rec_link.c.rec_id, target.c.code, report.c.key, rec_link.c.note)
         .outerjoin(target, target.c.id == rec_link.c.target_rec_id)
         .outerjoin(report, report.c.id == rec_link.c.target_report_id)
         .where(rec_link.c.rec_id.in_(ids), rec_link.c.kind == "superseded_by")
     ):
         facts[rec_id].successor = code or key
+        facts[rec_id].successor_why = note
     if with_updates:
         u = progress_update.c
         latest = (
@@ -195,6 +201,23 @@ def _add_details(
             select(u.rec_id, u.at, u.note, u.degree).join(latest, latest.c.last == u.id)
         ):
             facts[rec_id].latest_update = (at, note, degree)
+
+
+def _why_superseded(conn: Connection, facts: list[RecFacts], at: datetime | None) -> None:
+    """Why each superseded recommendation was: the rationale or the link's note as recorded,
+    else that it repeats its successor or its successor repeats it (a `repeats` link
+    standing at `at`)."""
+    gone = [f for f in facts if f.state == "superseded"]
+    if not gone:
+        return
+    repeats = set(repeats_at(conn, at)) if any(f.successor for f in gone) else set()
+    for f in gone:
+        why = f.successor_why or f.closure_note
+        if why is None and (f.code, f.successor) in repeats:
+            why = f"it repeats {f.successor}"
+        elif why is None and (f.successor, f.code) in repeats:
+            why = f"{f.successor} repeats it"
+        f.successor_why = why
 
 
 @dataclass(frozen=True, slots=True)

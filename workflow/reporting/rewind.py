@@ -10,6 +10,7 @@ then, from their own timestamps. Recommendations raised later are left out.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -70,13 +71,14 @@ def _folds(
     return then
 
 
-def _people(conn: Connection, emails: set[str]) -> dict[str, tuple[str, str | None]]:
+def _people(
+    conn: Connection, emails: set[str]
+) -> dict[str, tuple[str | None, str | None, str | None]]:
     if not emails:
         return {}
-    rows = conn.execute(
-        select(person.c.email, person.c.name, person.c.group_name).where(person.c.email.in_(emails))
-    )
-    return {email: (name, group) for email, name, group in rows}
+    p = person.c
+    rows = conn.execute(select(p.email, p.name, p.group_name, p.title).where(p.email.in_(emails)))
+    return {email: (name, group, title) for email, name, group, title in rows}
 
 
 def rewind(
@@ -93,16 +95,37 @@ def rewind(
         dates = [date.fromisoformat(v[k]) if v.get(k) else None for k in _DATES]
         f.state, f.degree = state, v["degree"] or "none"
         f.owner = v["owner"]
-        f.owner_name, f.group = owners.get(f.owner, (None, None)) if f.owner else (None, None)
+        f.owner_name, f.group, f.owner_title = (
+            owners.get(f.owner, (None, None, None)) if f.owner else (None, None, None)
+        )
         f.due = due_in_state(state, *dates)
         f.target = dates[3]
         f.state_changed_at = past.state_changed_at or f.state_changed_at
         f.signed_off_at = past.signed_off_at if state == "complete" else None
         if state not in CLOSED:
             f.closure_note = None
-            f.successor = None
+            f.successor = f.successor_why = None
         f.escalated, f.pending_extension, f.revisions, f.latest_update = False, None, [], None
     return kept
+
+
+def repeats_at(conn: Connection, at: datetime | None) -> list[tuple[str, str]]:
+    """(recommendation, the one it repeats) for each `repeats` link standing at `at` (now,
+    if None), folded from the trail's link and unlink events, in the order made."""
+    standing: dict[tuple[str, str], None] = {}
+    stmt = select(_t.event, _t.rec, _t.changes).where(_t.event.in_(("link", "unlink")))
+    if at is not None:
+        stmt = stmt.where(_t.at <= at)
+    for event, rec, changes in conn.execute(stmt.order_by(_t.id)):
+        change = json.loads(changes)
+        if change.get("kind") != "repeats" or rec is None:
+            continue
+        pair = (str(rec), str(change.get("to")))
+        if event == "link":
+            standing[pair] = None
+        else:
+            standing.pop(pair, None)
+    return list(standing)
 
 
 _DATES = ("response_due", "plan_due", "update_due", "target_date")

@@ -1,38 +1,69 @@
 """A scrutiny committee's items for each report it monitors: progress counted by state and
-RAG, then the exceptions (completed, overdue, targets revised, extensions awaiting approval,
-proposed for sign-off, superseded); and, for every committee, new reports received."""
+RAG, then the exceptions (proposed for sign-off, extensions awaiting approval, overdue, targets
+revised, completed, superseded) and the other open recommendations, each recommendation once
+with its owner, its latest update and every reason it is listed; and, for every committee, new
+reports received."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from states import STATES
-from workflow.mail.compose import KIND_LABEL
-from workflow.reporting.items import RAGS, AgendaItem, day_text, item, subject_of
+from states import OPEN, STATES
+from workflow.reporting.items import RAGS, AgendaItem, day_text, item, rec_row
 from workflow.reporting.portfolio import RecFacts, ReportFacts
+from workflow.reporting.story import local_day, overdue_reasons, superseded_text
+
+# What a committee hears of a report's recommendations, in the order of its items. A
+# recommendation of which several are true is listed once, under the first, with every reason
+# in its row: the decisions asked of the committee first, then what went wrong, then the news.
+ORDER = (
+    "sign_off",
+    "extensions_pending",
+    "overdue",
+    "targets_revised",
+    "completed",
+    "superseded",
+    "other_open",
+)
+TITLES = {
+    "sign_off": "proposed for sign-off",
+    "extensions_pending": "extensions awaiting approval",
+    "overdue": "overdue",
+    "targets_revised": "target dates revised",
+    "completed": "completed since the last meeting",
+    "superseded": "superseded",
+    "other_open": "progress on the other open recommendations",
+}
 
 
 def report_items(
-    rep: ReportFacts, facts: list[RecFacts], since_at: datetime, today: date
+    rep: ReportFacts, facts: list[RecFacts], since_at: datetime, today: date, zone: ZoneInfo
 ) -> list[AgendaItem]:
-    """The items of one report: its progress, then each kind of exception found."""
-    key = rep.key
-    found = [
-        _progress(rep, facts),
-        _completed(key, facts, since_at),
-        _overdue(key, facts, today),
-        _revised(key, facts, since_at),
-        _pending(key, facts),
-        _sign_off(key, facts),
-        _superseded(key, facts, since_at),
-    ]
-    return [i for i in found if i is not None]
+    """The items of one report: its progress, then each kind of exception found, and the
+    progress of the open recommendations of which none is true; each recommendation once."""
+    listed: dict[str, list[tuple[RecFacts, list[str]]]] = {kind: [] for kind in ORDER}
+    # (an open escalation alone lists a recommendation among the other open ones)
+    for f in facts:
+        found = reasons(f, since_at, today, zone)
+        kinds = [k for k in ORDER if k in found]
+        if not kinds and f.state not in OPEN:
+            continue
+        why = [r for k in kinds for r in found[k]]
+        listed[kinds[0] if kinds else "other_open"].append((f, why))
+    items = [_progress(rep, facts)]
+    for kind in ORDER:
+        if listed[kind]:
+            recs = [f for f, _ in listed[kind]]
+            first = kind == "overdue"
+            rows = [rec_row(f, why, today, zone, _escalated(f), first) for f, why in listed[kind]]
+            items.append(item(kind, f"{rep.key}: {TITLES[kind]}", recs, rep.key, rows=rows))
+    return items
 
 
 def _progress(rep: ReportFacts, facts: list[RecFacts]) -> AgendaItem:
-    # The counts, not every recommendation: the exceptions follow as items of their own,
-    # and the tracker (`rectrack report tracker`) lists them all.
+    # The counts; each recommendation follows in an item of its own kind.
     states = Counter(f.state for f in facts)
     rags = Counter(f.rag for f in facts if f.rag)
     counts = ", ".join(f"{states[s]} {s.replace('_', ' ')}" for s in STATES if states[s])
@@ -53,96 +84,35 @@ def _progress(rep: ReportFacts, facts: list[RecFacts]) -> AgendaItem:
     )
 
 
-def _completed(key: str, facts: list[RecFacts], since_at: datetime) -> AgendaItem | None:
-    done = [f for f in facts if f.signed_off_at is not None and f.signed_off_at >= since_at]
-    return (
-        item("completed", f"{key}: completed since the last meeting", done, key) if done else None
-    )
+def reasons(f: RecFacts, since_at: datetime, today: date, zone: ZoneInfo) -> dict[str, list[str]]:
+    """What is true of `f` that a committee hears of, by item kind, in words (overdue dates
+    are added to every row by `rec_row`, so "overdue" only names the kind here)."""
+    found: dict[str, list[str]] = {}
+    if f.state == "monitored" and f.degree == "completely":
+        found["sign_off"] = ["met completely: proposed for sign-off"]
+    if f.pending_extension is not None:
+        found["extensions_pending"] = [
+            f"extension of the target date from {day_text(f.target)} to "
+            f"{day_text(f.pending_extension)} awaiting approval"
+        ]
+    if overdue_reasons(f, today):
+        found["overdue"] = []
+    revised = [rev for rev in f.revisions if rev[2] >= since_at]
+    if revised:
+        found["targets_revised"] = [
+            f"target date revised from {day_text(old or f.original_target)} to "
+            f"{day_text(new)} (agreed {local_day(at, zone)})"
+            for old, new, at in revised
+        ]
+    if f.signed_off_at is not None and f.signed_off_at >= since_at:
+        found["completed"] = [f"signed off as complete on {local_day(f.signed_off_at, zone)}"]
+    if f.state == "superseded" and f.state_changed_at >= since_at:
+        found["superseded"] = [superseded_text(f)]
+    return found
 
 
-def _overdue(key: str, facts: list[RecFacts], today: date) -> AgendaItem | None:
-    overdue = [f for f in facts if f.due.next is not None and f.due.next < today]
-    if not overdue:
-        return None
-    return item(
-        "overdue",
-        f"{key}: overdue",
-        overdue,
-        key,
-        columns=["Recommendation", "Subject", "Owner", "What is overdue", "Due", "RAG"],
-        rows=[
-            [
-                f.code,
-                subject_of(f),
-                f.owner or "(none)",
-                overdue_what(f, today),
-                day_text(f.due.next),
-                f.rag or "",
-            ]
-            for f in overdue
-        ],
-    )
-
-
-def overdue_what(f: RecFacts, today: date) -> str:
-    """Which of its dates a recommendation has missed, in words."""
-    due = f.due
-    dates = (("response", due.response), ("plan", due.plan), ("update", due.update))
-    late = [k for k, d in (*dates, ("target", due.target)) if d is not None and d < today]
-    return ", ".join(KIND_LABEL[k].lower() for k in late)
-
-
-def _revised(key: str, facts: list[RecFacts], since_at: datetime) -> AgendaItem | None:
-    revised = [(f, rev) for f in facts for rev in f.revisions if rev[2] >= since_at]
-    if not revised:
-        return None
-    return item(
-        "targets_revised",
-        f"{key}: target dates revised",
-        [f for f, _ in revised],
-        key,
-        columns=["Recommendation", "Subject", "Original target", "Revised target"],
-        rows=[
-            [f.code, subject_of(f), day_text(f.original_target or rev[0]), day_text(rev[1])]
-            for f, rev in revised
-        ],
-    )
-
-
-def _pending(key: str, facts: list[RecFacts]) -> AgendaItem | None:
-    pending = [f for f in facts if f.pending_extension is not None]
-    if not pending:
-        return None
-    return item(
-        "extensions_pending",
-        f"{key}: extensions awaiting approval",
-        pending,
-        key,
-        columns=["Recommendation", "Subject", "Current target", "Asked for"],
-        rows=[
-            [f.code, subject_of(f), day_text(f.target), day_text(f.pending_extension)]
-            for f in pending
-        ],
-    )
-
-
-def _sign_off(key: str, facts: list[RecFacts]) -> AgendaItem | None:
-    ready = [f for f in facts if f.state == "monitored" and f.degree == "completely"]
-    return item("sign_off", f"{key}: proposed for sign-off", ready, key) if ready else None
-
-
-def _superseded(key: str, facts: list[RecFacts], since_at: datetime) -> AgendaItem | None:
-    gone = [f for f in facts if f.state == "superseded" and f.state_changed_at >= since_at]
-    if not gone:
-        return None
-    return item(
-        "superseded",
-        f"{key}: superseded",
-        gone,
-        key,
-        columns=["Recommendation", "Subject", "Superseded by, or why dropped"],
-        rows=[[f.code, subject_of(f), f.successor or f.closure_note or ""] for f in gone],
-    )
+def _escalated(f: RecFacts) -> tuple[str, ...]:
+    return ("escalated",) if f.escalated else ()
 
 
 def new_reports(

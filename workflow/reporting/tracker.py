@@ -11,8 +11,9 @@ landscape, its columns as wide as their content asks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
@@ -20,7 +21,9 @@ from workflow.errors import UnknownReport
 from workflow.lifecycle.rag import rag_rule_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table, content_widths
 from workflow.reporting.portfolio import RecFacts, load_recommendations, reports_info
-from workflow.store.tables import recommendation, report
+from workflow.reporting.story import local_day, owner_text
+from workflow.store.outward import issued_paper
+from workflow.store.tables import committee, progress_update, recommendation, report
 from workflow.store.uow import UnitOfWork
 
 COLUMNS = (
@@ -81,8 +84,9 @@ def judgement_text(area: str, grade: str) -> str:
     return f"{area} {grade}" if area.endswith(("?", ":")) else f"{area}: {grade}"
 
 
-def tracker(uow: UnitOfWork, report_key: str) -> Document:
+def tracker(uow: UnitOfWork, report_key: str, timezone: str = "Europe/London") -> Document:
     """The action plan progress summary of one report (the District Audit tracker layout)."""
+    zone = ZoneInfo(timezone)
     with uow.read() as tx:
         reps = reports_info(tx.conn, [report_key], at=tx.now)
         if not reps:
@@ -92,14 +96,20 @@ def tracker(uow: UnitOfWork, report_key: str) -> Document:
         )
         written = as_written(tx.conn, report_key)
         graded = judgements(tx.conn, report_key)
+        paper = last_paper(tx.conn, reps[0].committee, tx.now)
+        since = updates_since(tx.conn, [f.id for f in facts], paper and paper[1], tx.now)
         today = tx.today
     rep = reps[0]
     unknown = AsWritten(None, None, None, True)
-    rows = tuple(_row(f, written.get(f.id, unknown)) for f in facts)
+    rows = tuple(
+        _row(f, written.get(f.id, unknown), _progress(f, since.get(f.id, []), paper, zone))
+        for f in facts
+    )
     published = rep.published.isoformat() if rep.published else ""
     head = [
         Paragraph(_long(today), label="Date"),
         Paragraph(f"{rep.body}, {published}".strip(", "), label="Report"),
+        Paragraph(_progress_note(paper, zone), label="Progress"),
     ]
     if graded:
         text = "\n".join(judgement_text(area, grade) for area, grade in graded)
@@ -124,8 +134,65 @@ def tracker(uow: UnitOfWork, report_key: str) -> Document:
     )
 
 
-def _row(f: RecFacts, written: AsWritten) -> tuple[str, ...]:
-    progress = f.latest_update[1] if f.latest_update else "No progress update yet."
+def last_paper(
+    conn: Connection, committee_name: str | None, at: datetime
+) -> tuple[str, datetime] | None:
+    """The committee and the instant of the last paper issued by `at`: of the report's
+    committee, or of any when the report has none; None before the first."""
+    p = issued_paper.c
+    stmt = select(committee.c.name, p.issued_at).join(committee, committee.c.id == p.committee_id)
+    stmt = stmt.where(p.issued_at <= at).order_by(p.issued_at.desc(), p.id.desc()).limit(1)
+    if committee_name is not None:
+        stmt = stmt.where(committee.c.name == committee_name)
+    row = conn.execute(stmt).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def updates_since(
+    conn: Connection, ids: list[int], since: datetime | None, at: datetime
+) -> dict[int, list[tuple[datetime, str]]]:
+    """The progress updates of recommendations `ids` after `since` (all, if None) and by
+    `at`, the latest first; one query (the ids of one report are few)."""
+    u = progress_update.c
+    stmt = select(u.rec_id, u.at, u.note).where(u.rec_id.in_(ids), u.at <= at)
+    if since is not None:
+        stmt = stmt.where(u.at > since)
+    found: dict[int, list[tuple[datetime, str]]] = {}
+    for rec_id, when, note in conn.execute(stmt.order_by(u.at.desc(), u.id.desc())):
+        found.setdefault(rec_id, []).append((when, note))
+    return found
+
+
+def _progress_note(paper: tuple[str, datetime] | None, zone: ZoneInfo) -> str:
+    if paper is None:
+        return "Every progress update, the latest first (no paper has been issued yet)."
+    name, when = paper
+    return (
+        f"The progress updates since the {name} paper issued on "
+        f"{_long(when.astimezone(zone).date())}, the latest first."
+    )
+
+
+def _progress(
+    f: RecFacts,
+    since: list[tuple[datetime, str]],
+    paper: tuple[str, datetime] | None,
+    zone: ZoneInfo,
+) -> str:
+    """The dated updates since the last paper; none since, that, and the latest before."""
+    if since:
+        return "\n".join(
+            f"{when.astimezone(zone).date().isoformat()}: {note}" for when, note in since
+        )
+    if f.latest_update is None:
+        return "No progress update yet."
+    when, note, _ = f.latest_update
+    day = local_day(when, zone)
+    last = _long(paper[1].astimezone(zone).date()) if paper else ""
+    return f"No update since the paper of {last}; the latest, {day}: {note}"
+
+
+def _row(f: RecFacts, written: AsWritten, progress: str) -> tuple[str, ...]:
     return (
         f.ref,
         _subject_cell(f, written),
@@ -155,7 +222,7 @@ def _subject_cell(f: RecFacts, written: AsWritten) -> str:
 def _lead_cell(f: RecFacts, written: AsWritten) -> str:
     """The lead as the report names it (accountable, then responsible), and the owner who is
     chased when that is someone else; without a lead, the owner."""
-    owner = f.owner_name or f.owner
+    owner = owner_text(f) if f.owner else None
     levels = [v for v in (written.accountable, written.responsible) if v]
     if not levels:
         return owner or "(no owner)"
