@@ -267,6 +267,9 @@ def test_the_audit_trail_is_for_those_who_audit_and_pages_by_id(web: Any) -> Non
     now = client.get("/api/v1/audit/as-of?at=2030-01-01", headers=auth(token)).json()
     assert {s["id"] for s in now} == {f"{world.REPORT}/R{n}" for n in (1, 2, 3)}
     assert problem(client.get("/api/v1/audit?cursor=bogus!", headers=auth(token)), 400)
+    # A filter holding a control character (PostgreSQL refuses a NUL) is refused, named.
+    refused = problem(client.get("/api/v1/audit?actor=a%00b", headers=auth(token)), 400)
+    assert "filter actor" in refused["detail"]
 
 
 @settings(

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, Select, select
 
 from workflow.audit.trail import GENESIS, HEAD
+from workflow.errors import BadText
 from workflow.plain import json_name
+from workflow.store.schema import control_character
 from workflow.store.tables import audit_event
 
 
@@ -33,6 +35,15 @@ class AuditQuery:
     after_id: int | None = None
     events: tuple[str, ...] | None = None
     """Events of any of these kinds (beside `event`, which names one)."""
+
+    def __post_init__(self) -> None:
+        # A filter with a control character matches nothing, and PostgreSQL refuses a NUL:
+        # refused here, as text people give is everywhere, not as a database error.
+        for name in ("rec", "actor", "report", "event"):
+            value = getattr(self, name)
+            found = control_character(value) if value else None
+            if found:
+                raise BadText(f"filter {name}", f"a control character ({found!r}) is not allowed")
 
 
 def events_select(q: AuditQuery) -> Select[Any]:

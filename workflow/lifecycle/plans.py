@@ -29,6 +29,7 @@ from workflow.errors import BadInput, Conflict
 from workflow.lifecycle import facts
 from workflow.lifecycle.ids import normal_code
 from workflow.lifecycle.transition import Outcome, check_time, load
+from workflow.store.schema import control_character
 from workflow.store.tables import action
 from workflow.store.uow import Tx, UnitOfWork
 
@@ -37,7 +38,6 @@ MAX_FILE_BYTES = 1_000_000
 FIELDS = ("text", "owner", "target", "measure", "cost_estimate", "benefit", "done")
 _MONEY = re.compile(r"^£?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
 _MOST = Decimal("999999999999.99")  # Numeric(14, 2)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DONE = re.compile(r"^done\s*[:=]?\s*(?P<day>\S*)$", re.IGNORECASE)
 Lines = dict[tuple[int, str | None], int]
 """(action position, field or None for the action itself) -> its line in the file."""
@@ -186,7 +186,7 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
             raise self.fail(field, "expected text")
         shown = str(value).strip()
-        if _CONTROL.search(shown):
+        if control_character(shown):
             raise self.fail(field, "a control character is not allowed")
         return shown
 

@@ -78,6 +78,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def control_character(value: str) -> str | None:
+    """The first character of `value` that text people give may not hold, if any."""
+    found = _CONTROL.search(value)
+    return found.group() if found else None
+
+
 class UserText(TypeDecorator[str]):
     """Text that people give: refused, on every backend alike and before the database sees
     it, if it is longer than the column allows or holds a control character."""
@@ -97,9 +103,9 @@ class UserText(TypeDecorator[str]):
             return None
         if self.length is not None and len(value) > self.length:
             raise BadText(self.where, f"at most {self.length} characters (this has {len(value)})")
-        found = _CONTROL.search(value)
+        found = control_character(value)
         if found:
-            raise BadText(self.where, f"a control character ({found.group()!r}) is not allowed")
+            raise BadText(self.where, f"a control character ({found!r}) is not allowed")
         return value
 
 
