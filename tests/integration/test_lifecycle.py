@@ -235,3 +235,19 @@ def test_edits_are_corrections_kept_in_the_trail(uow: UnitOfWork) -> None:
         svc.edit(uow, code, ILAU, statutory=True)
     with pytest.raises(BadInput, match="nothing to change"):
         svc.edit(uow, code, ILAU)
+
+
+def test_a_supersession_names_one_successor_at_most_and_says_why(
+    uow: UnitOfWork, clock: FixedClock
+) -> None:
+    code = world.build(uow, recs=2)[0]
+    before = show_recommendation(uow, code)
+    with pytest.raises(BadInput, match="at most one successor"):
+        svc.supersede(uow, code, ILAU, by=f"{world.REPORT}/R2", by_report=world.REPORT)
+    with pytest.raises(BadInput, match="a rationale, or both"):
+        svc.supersede(uow, code, ILAU)
+    assert show_recommendation(uow, code) == before
+    svc.supersede(uow, code, ILAU, by=f"{world.REPORT}/R2", rationale="One plan for both")
+    with uow.read() as tx:
+        (event,) = find_events(tx.conn, AuditQuery(rec=code, event="supersede"))
+    assert event["note"] == f"superseded by {world.REPORT}/R2: One plan for both"

@@ -129,15 +129,17 @@ def test_the_tracker_lists_the_updates_since_the_last_issued_paper(
 def test_a_superseded_recommendation_names_its_successor_and_why(
     uow: UnitOfWork, clock: FixedClock
 ) -> None:
-    world.build(uow, recs=2)
+    world.build(uow, recs=3)
     _committees(uow)
     at(clock, "2004-01-20")
     link(uow, f"{B}/R2", ILAU, repeats=f"{B}/R1")
     svc.supersede(uow, f"{B}/R2", ILAU, by=f"{B}/R1")
     svc.supersede(uow, f"{B}/R1", ILAU, rationale="Overtaken by the CJ strategy")
+    svc.supersede(uow, f"{B}/R3", ILAU, by=f"{B}/R1", rationale="Merged into one action plan")
     agenda = generate_agenda(uow, "PPRC", day=date(2004, 3, 8))
     gone = next(i for i in agenda.items if i.kind == "superseded")
     assert [r[4] for r in gone.detail["rows"]] == [
         "Dropped: Overtaken by the CJ strategy",
         f"Superseded by {B}/R1: it repeats {B}/R1",
+        f"Superseded by {B}/R1: Merged into one action plan",
     ]

@@ -78,8 +78,10 @@ def _plan_actions(given: dict[str, Any]) -> dict[str, Any]:
 
 
 def _one_successor(given: dict[str, Any]) -> dict[str, Any]:
-    if sum(given[k] is not None for k in ("by", "by_report", "rationale")) != 1:
-        raise click.UsageError("give exactly one of --by, --by-report and --rationale")
+    if given["by"] is not None and given["by_report"] is not None:
+        raise click.UsageError("give at most one successor: --by or --by-report")
+    if all(given[k] is None for k in ("by", "by_report", "rationale")):
+        raise click.UsageError("give --by or --by-report, --rationale, or a successor and why")
     return given
 
 
@@ -181,8 +183,10 @@ event_command(
     svc.supersede,
     click.option("--by", "by", metavar="ID", help="The successor recommendation."),
     click.option("--by-report", metavar="KEY", help="The successor report."),
-    click.option("--rationale", metavar="T", help="Why it is dropped, when nothing succeeds it."),
-    help="Close as superseded, naming the successor or the reason.",
+    click.option(
+        "--rationale", metavar="T", help="Why: it is dropped (alone), or why the successor."
+    ),
+    help="Close as superseded, naming the successor, the reason, or both.",
     convert=_one_successor,
 )
 event_command(

@@ -102,11 +102,12 @@ def supersede(
     rationale: str | None = None,
     expected_version: int | None = None,
 ) -> Outcome:
-    """Close a recommendation as superseded by another one or a report, or dropped with reasons."""
-    if sum(x is not None for x in (by, by_report, rationale)) != 1:
-        raise BadInput(
-            "name exactly one of: a successor recommendation, a successor report, or a rationale"
-        )
+    """Close a recommendation as superseded by another one or a report (with why, if given),
+    or dropped with reasons."""
+    if by is not None and by_report is not None:
+        raise BadInput("name at most one successor: a recommendation or a report")
+    if by is None and by_report is None and rationale is None:
+        raise BadInput("name a successor recommendation or report, a rationale, or both")
 
     def fire(tx: Tx) -> Outcome:
         successor, target = _successor(tx, by, by_report)
@@ -134,7 +135,9 @@ def _store_supersession(
         return Effect(
             columns={"closure_note": rationale},
             details={"superseded_by": successor},
-            note=rationale or f"superseded by {successor}",
+            note=f"superseded by {successor}" + (f": {rationale}" if rationale else "")
+            if successor is not None
+            else rationale,
         )
 
     return store

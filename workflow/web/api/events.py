@@ -134,8 +134,10 @@ class Supersede(_Body):
 
     @model_validator(mode="after")
     def _one(self) -> Supersede:
-        if sum(v is not None for v in (self.by, self.by_report, self.rationale)) != 1:
-            raise ValueError("give exactly one of by, by_report and rationale")
+        if self.by is not None and self.by_report is not None:
+            raise ValueError("give at most one successor: by or by_report")
+        if self.by is None and self.by_report is None and self.rationale is None:
+            raise ValueError("give a successor (by or by_report), a rationale, or both")
         return self
 
 
