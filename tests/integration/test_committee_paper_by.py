@@ -5,7 +5,7 @@ the papers say the ILAU as they always have."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from states import Refused
 from tests import world
 from workflow.cli.app import cli
+from workflow.clock import FixedClock
 from workflow.directory.committees import add_committee, get_committee, set_paper_by
 from workflow.errors import BadInput
 from workflow.reporting.agenda import build_agenda
@@ -66,6 +67,19 @@ def test_the_setting_changes_and_is_audited(uow: UnitOfWork) -> None:
         {"name": "PPRC", "paper_by": CLERK, "was": None},
         {"name": "PPRC", "paper_by": None, "was": CLERK},
     ]
+
+
+def test_a_paper_dated_before_a_change_says_what_was_set_then(
+    uow: UnitOfWork, clock: FixedClock
+) -> None:
+    world.build(uow)
+    start = clock.now()
+    add_committee(uow, "PPRC", cadence="monthly", paper_by=CLERK, actor=world.ILAU)
+    clock.move_to(start + timedelta(days=10))
+    set_paper_by(uow, "PPRC", "Head of ILAU", actor=world.ILAU)
+    assert _by(uow, "PPRC") == "Head of ILAU"
+    clock.move_to(start + timedelta(days=1))  # the paper as of a day before the change
+    assert _by(uow, "PPRC") == CLERK
 
 
 def test_a_bad_setting_is_refused(uow: UnitOfWork) -> None:

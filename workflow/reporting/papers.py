@@ -33,6 +33,7 @@ from workflow.reporting.documents import (
 )
 from workflow.reporting.items import RAGS
 from workflow.reporting.portfolio import RecFacts
+from workflow.reporting.rewind import paper_by_at
 from workflow.store.uow import UnitOfWork
 
 AUTHOR = "Inspection Liaison and Analysis Unit"
@@ -81,11 +82,12 @@ def committee_report(
     with uow.read() as tx:
         figure = chart(tx.conn, agenda.facts, keys, tx.today, timezone, com.name)
         estimate, actual = _costs(tx.conn, keys, tx.now)
+        by = paper_by_at(tx.conn, com.name, tx.now)
         rule = tx.rules.defaults
     blocks: list[Any] = [
         Paragraph(number, label="Report"),
         Paragraph(_long(agenda.meeting), label="Date"),
-        Paragraph(com.paper_by or AUTHOR, label="By"),  # the committee's setting, or the ILAU
+        Paragraph(by or AUTHOR, label="By"),  # the committee's setting then, or the ILAU
         Heading("Summary", 2),
         Paragraph(_summary(agenda)),
         Heading("A. Recommendations", 2),

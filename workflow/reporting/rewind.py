@@ -165,3 +165,19 @@ def rewind_details(
             select(u.rec_id, u.at, u.note, u.degree).join(latest, latest.c.last == u.id)
         ):
             facts[rec_id].latest_update = (when, note, degree)
+
+
+def paper_by_at(conn: Connection, committee: str, at: datetime) -> str | None:
+    """Who the committee's papers were "By:" at `at`, from its `committee.add` and
+    `committee.set` events (a paper dated in the past says what it said then)."""
+    said: str | None = None
+    stmt = (
+        select(_t.changes)
+        .where(_t.event.in_(("committee.add", "committee.set")), _t.at <= at)
+        .order_by(_t.id)
+    )
+    for (changes,) in conn.execute(stmt):
+        change = json.loads(changes)
+        if change.get("name") == committee and "paper_by" in change:
+            said = change["paper_by"]
+    return said
