@@ -37,7 +37,10 @@ from workflow.reporting.rewind import paper_by_at
 from workflow.store.uow import UnitOfWork
 
 AUTHOR = "Inspection Liaison and Analysis Unit"
-LINE = 90  # characters across a portrait page's table, for widths proportioned to content
+TABLE_FONT = 9  # points: six columns of words across A4 portrait without splitting them
+# Characters across the table at that size (170 mm, half an em a character), for widths
+# proportioned to content.
+LINE = 170 / (TABLE_FONT / 2 * 25.4 / 72)
 
 
 def _long(day: date) -> str:
@@ -175,6 +178,7 @@ def _supporting(agenda: Agenda) -> list[Any]:
                 rows,
                 rag_column=columns.index("RAG") if "RAG" in columns else None,
                 widths=content_widths(columns, rows, line=LINE) if rows else None,
+                font_size=TABLE_FONT,
             )
         )
     return blocks

@@ -31,6 +31,7 @@ from workflow.reporting.documents.model import (
 FIGURE_WIDTH = Cm(16)
 A4_LANDSCAPE = (Mm(297), Mm(210))  # width and height
 LANDSCAPE_MARGIN = Mm(15)
+PORTRAIT_MARGIN = Mm(20)  # 170 mm of text across A4
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 # XML 1.0 forbids these control characters (text copied from PDFs holds form feeds).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -45,6 +46,8 @@ def to_docx(doc: Document, when: datetime | None = None) -> bytes:
     _set_properties(word, doc, when)
     if doc.landscape:
         _landscape(word)
+    else:
+        _portrait(word)
     word.add_heading(_clean(doc.title), level=0)
     if doc.subtitle:
         _styled(word, _clean(doc.subtitle), "Subtitle")
@@ -138,6 +141,13 @@ def _restarted_numbering(word: WordDocument) -> int:
     num.add_lvlOverride(ilvl=0).add_startOverride(1)
     num_id: int = num.numId
     return num_id
+
+
+def _portrait(word: WordDocument) -> None:
+    """A4 portrait, as papers in the UK are printed (python-docx's template is US Letter)."""
+    section = word.sections[0]
+    section.page_width, section.page_height = A4_LANDSCAPE[1], A4_LANDSCAPE[0]
+    section.left_margin = section.right_margin = PORTRAIT_MARGIN
 
 
 def _landscape(word: WordDocument) -> None:

@@ -103,6 +103,10 @@ class Document:
     landscape: bool = False
 
 
+BOLD = 1.15
+"""How much wider a bold word is than the same word set plain."""
+
+
 def _width(word: str) -> float:
     """A word's width in average characters: capitals (RED, AMBER) are wider."""
     return len(word) + 0.4 * sum(c.isupper() for c in word)
@@ -122,7 +126,17 @@ def content_widths(
     in proportion to how much text it holds, so that the rows are as short as they can be."""
     columns = list(zip(headers, *rows, strict=True))
     floors = [
-        min(longest_word, max((_width(w) for cell in col for w in cell.split()), default=1))
+        min(
+            longest_word,
+            max(
+                (
+                    _width(w) * (BOLD if n == 0 else 1)  # the header is set in bold
+                    for n, cell in enumerate(col)
+                    for w in cell.split()
+                ),
+                default=1,
+            ),
+        )
         + padding
         for col in columns
     ]
