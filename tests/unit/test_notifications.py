@@ -55,9 +55,7 @@ def test_each_item_links_to_its_page_and_the_count_is_of_recommendations() -> No
         {**ITEM, "rec": "botj-2003/R2", "url": None},
     ]
     rendered = render("digest", "s", name="Owen", items=items, recs=2, today="2004-01-06")
-    assert "2 recommendations you own need your attention (as of 2004-01-06): 3 items" in (
-        rendered.text
-    )
+    assert "2 recommendations need your attention (as of 2004-01-06): 3 items" in (rendered.text)
     assert rendered.text.count(f"Open it: {url}") == 2
     assert (
         rendered.html.count('<a href="https://rt.example.org/recs/botj-2003/R1?t=abc&amp;x=1">')
