@@ -71,26 +71,20 @@ def plan_file(tmp_path: Path, target: date, name: str = "plan.yaml") -> Path:
     return path
 
 
-def test_a_plan_from_a_file_keeps_measures_costs_and_benefits(
-    uow: UnitOfWork, clock: FixedClock, tmp_path: Path, capsys: Any
-) -> None:
+def _planned_from_a_file(uow: UnitOfWork, clock: FixedClock, tmp_path: Path) -> date:
+    """R1 answered, then planned on the command line from a plan file; its target."""
     world.build(uow, recs=1)
     answered(uow, R1)
     target = clock.today() + timedelta(days=90)
-    assert (
-        cli(
-            uow,
-            clock,
-            "rec",
-            "plan",
-            R1,
-            "--actor",
-            OWNER,
-            "--from",
-            str(plan_file(tmp_path, target)),
-        )
-        == 0
-    )
+    plan = str(plan_file(tmp_path, target))
+    assert cli(uow, clock, "rec", "plan", R1, "--actor", OWNER, "--from", plan) == 0
+    return target
+
+
+def test_a_plan_from_a_file_keeps_measures_costs_and_benefits(
+    uow: UnitOfWork, clock: FixedClock, tmp_path: Path, capsys: Any
+) -> None:
+    target = _planned_from_a_file(uow, clock, tmp_path)
     view = plain(show_recommendation(uow, R1))
     assert view["state"] == "planned" and view["target"] == target.isoformat()
     got = [(a["owner"], a["measure"], a["cost_estimate"], a["benefit"]) for a in view["actions"]]
@@ -197,23 +191,7 @@ def test_json_plan_files_are_read_exactly(tmp_path: Path) -> None:
 def test_actual_costs_are_recorded_audited_and_leave_the_version(
     uow: UnitOfWork, clock: FixedClock, tmp_path: Path, capsys: Any
 ) -> None:
-    world.build(uow, recs=1)
-    answered(uow, R1)
-    target = clock.today() + timedelta(days=90)
-    assert (
-        cli(
-            uow,
-            clock,
-            "rec",
-            "plan",
-            R1,
-            "--actor",
-            OWNER,
-            "--from",
-            str(plan_file(tmp_path, target)),
-        )
-        == 0
-    )
+    _planned_from_a_file(uow, clock, tmp_path)
     version = show_recommendation(uow, R1).version
     advance(clock, 3)
     assert (
