@@ -22,7 +22,12 @@ _COLUMNS = {
         sa.Column("lead_accountable", sa.String(length=200)),
         sa.Column("lead_responsible", sa.String(length=200)),
     ],
-    "report": [sa.Column("judgements", sa.JSON())],
+    "report": [
+        sa.Column("judgements", sa.JSON()),
+        sa.Column(
+            "published_assumed", sa.Boolean(), server_default=sa.text("false"), nullable=False
+        ),
+    ],
     "response": [
         sa.Column(
             "considered_complete", sa.Boolean(), server_default=sa.text("false"), nullable=False

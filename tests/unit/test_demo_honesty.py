@@ -107,6 +107,15 @@ def test_the_publication_dates_assumed_are_marked_in_the_demo_data() -> None:
             assert f"{day.isoformat()} is assumed" in text, key
 
 
+def test_the_publication_dates_assumed_are_flagged_so_the_papers_mark_them() -> None:
+    flagged = {
+        rep["key"]: rep.get("published_assumed", False)
+        for path in sorted(HERE.glob("*.yaml"))
+        for rep in yaml.safe_load(path.read_text(encoding="utf-8"))["reports"]
+    }
+    assert flagged == {key: day.isoformat() in ASSUMED for key, day in _published().items()}
+
+
 @pytest.mark.parametrize("ref", sorted(SEEDS))
 def test_each_cited_seed_paragraph_says_what_the_table_quotes(ref: str) -> None:
     name, words = SEEDS[ref]

@@ -25,6 +25,8 @@ class NewReport:
     responding_bodies: tuple[str, ...]
     restricted: bool = False
     """Left out of the public register, with all its recommendations."""
+    published_assumed: bool = False
+    """The publication date is assumed (the source gives only, say, the month)."""
 
 
 def insert_report(tx: Tx, new: NewReport, actor: str) -> int:
@@ -40,6 +42,8 @@ def insert_report(tx: Tx, new: NewReport, actor: str) -> int:
     }
     if new.restricted:  # recorded when so: the events of public reports read as before
         values["restricted"] = True
+    if new.published_assumed:  # likewise
+        values["published_assumed"] = True
     report_id: int = tx.conn.execute(
         insert(report).values(**values, created_at=tx.now).returning(report.c.id)
     ).scalar_one()
@@ -104,6 +108,7 @@ class ReportSummary:
     body: str
     kind: str
     published: date | None
+    published_assumed: bool
     committee: str | None
     responding_bodies: list[str]
     recommendations: int
@@ -136,6 +141,7 @@ def list_reports(uow: UnitOfWork) -> list[ReportSummary]:
                 row.body,
                 row.kind,
                 row.published,
+                row.published_assumed,
                 row.committee,
                 list(row.responding_bodies),
                 row.recs,

@@ -116,6 +116,7 @@ def _insert_report(tx: Tx, rep: ReportIn, people: dict[str, int], actor: str) ->
         rep.committee,
         tuple(rep.responding_bodies),
         rep.restricted,
+        rep.published_assumed,
     )
     report_id = insert_report(tx, new, actor)
     if rep.judgements:

@@ -227,6 +227,8 @@ class ReportIn(_Strict):
     body: Annotated[str, _within(report.c.body), _NO_CONTROL]
     kind: Annotated[str, _within(report.c.kind), _NO_CONTROL]
     published: Day | None = None
+    published_assumed: bool = False
+    """The publication date is assumed: the source gives only, say, "October 2003"."""
     committee: Annotated[str, _within(report.c.committee), _NO_CONTROL] | None = None
     responding_bodies: Annotated[
         list[Annotated[str, _within(response.c.body), _NO_CONTROL]],

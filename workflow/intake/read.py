@@ -30,7 +30,15 @@ CSV_COLUMNS = (
     "owner",
     "statutory",
 )
-CSV_OPTIONAL = ("committee", "responding_bodies", "subject", "repeats", "timescale", "lead")
+CSV_OPTIONAL = (
+    "committee",
+    "responding_bodies",
+    "subject",
+    "repeats",
+    "timescale",
+    "lead",
+    "published_assumed",
+)
 
 
 CsvLines = dict[tuple[int, int | None], int]
@@ -94,6 +102,8 @@ def _read_csv(path: Path, text: str) -> tuple[Any, CsvLines]:
             "body": row["body"],
             "kind": row["kind"],
             "published": row["published"] or None,
+            # An empty cell (or no column): the date is as the report gives it.
+            "published_assumed": (row.get("published_assumed") or "").strip() or False,
             "committee": row.get("committee") or None,
             "responding_bodies": bodies or list(DEFAULT_RESPONDING_BODIES),
         }
@@ -201,5 +211,10 @@ def read_import_file(path: Path) -> tuple[ImportDoc, Source]:
             known = ", ".join(ROLES)
             raise Source(path, source.raw).problem(
                 ("people", n, "roles"), f"unknown role {bad[0]!r} (known: {known})"
+            )
+    for n, rep in enumerate(doc.reports):
+        if rep.published_assumed and rep.published is None:
+            raise source.problem(
+                ("reports", n, "published_assumed"), "true, but no published date is given"
             )
     return doc, source

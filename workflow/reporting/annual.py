@@ -26,7 +26,7 @@ from workflow.reporting.portfolio import (
     load_recommendations,
     reports_info,
 )
-from workflow.reporting.story import plural
+from workflow.reporting.story import plural, published_text
 from workflow.store.uow import UnitOfWork
 
 _REC = ("Recommendation", "Subject", "Owner", "State", "Degree met")
@@ -110,7 +110,14 @@ def _published(published: list[ReportFacts], counts: Counter[str], year: int) ->
     return Table(
         ("Report", "Title", "From", "Kind", "Published", "Recommendations"),
         tuple(
-            (r.key, r.title, r.body, r.kind, day_text(r.published), str(counts[r.key]))
+            (
+                r.key,
+                r.title,
+                r.body,
+                r.kind,
+                published_text(r.published, r.published_assumed),
+                str(counts[r.key]),
+            )
             for r in published
         ),
     )

@@ -31,7 +31,13 @@ from workflow.reporting.portfolio import (
     reports_info,
 )
 from workflow.reporting.rewind import repeats_at
-from workflow.reporting.story import latest_text, outstanding_reasons, owner_text, plural
+from workflow.reporting.story import (
+    latest_text,
+    outstanding_reasons,
+    owner_text,
+    plural,
+    published_text,
+)
 from workflow.store.uow import UnitOfWork
 
 TITLE = "Inspection Liaison and Analysis Unit: monthly progress report"
@@ -129,7 +135,15 @@ def _new_reports_table(
     return Table(
         ("Report", "Title", "From", "Kind", "Published", "Recommendations"),
         tuple(
-            (r.key, r.title, r.body, r.kind, day_text(r.published), str(counts[r.key])) for r in new
+            (
+                r.key,
+                r.title,
+                r.body,
+                r.kind,
+                published_text(r.published, r.published_assumed),
+                str(counts[r.key]),
+            )
+            for r in new
         ),
     )
 

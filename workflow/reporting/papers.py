@@ -34,6 +34,7 @@ from workflow.reporting.documents import (
 from workflow.reporting.items import RAGS
 from workflow.reporting.portfolio import RecFacts
 from workflow.reporting.rewind import paper_by_at
+from workflow.reporting.story import published_text
 from workflow.store.uow import UnitOfWork
 
 AUTHOR = "Inspection Liaison and Analysis Unit"
@@ -191,7 +192,8 @@ def _closing_sections(agenda: Agenda, estimate: Any, actual: Any) -> list[Any]:
         f"; committee secretary {com.secretary_name} ({com.secretary})" if com.secretary else ""
     )
     papers = tuple(
-        f"{r.title} ({r.body}, {_long(r.published) if r.published else 'undated'})"
+        f"{r.title} ({r.body}, "
+        f"{published_text(r.published, r.published_assumed, 'long', 'undated')})"
         for r in agenda.reports
     )
     return [

@@ -231,6 +231,8 @@ class ReportFacts:
     published: date | None
     committee: str | None
     created_at: datetime
+    published_assumed: bool
+    """The publication date is assumed (the source gives only the month, say)."""
 
 
 def reports_info(
@@ -238,7 +240,9 @@ def reports_info(
 ) -> list[ReportFacts]:
     """The reports (those of `keys`, if given, and recorded by `at`), oldest first."""
     r = report.c
-    stmt = select(r.key, r.title, r.body, r.kind, r.published, r.committee, r.created_at)
+    stmt = select(
+        r.key, r.title, r.body, r.kind, r.published, r.committee, r.created_at, r.published_assumed
+    )
     stmt = stmt.order_by(r.published, r.key)
     if at is not None:
         stmt = stmt.where(r.created_at <= at)

@@ -31,6 +31,7 @@ from config import PublishSettings
 from states import due_in_state
 from workflow.audit.export import neutralised
 from workflow.plain import INTERNAL, plain
+from workflow.reporting.story import assumed_mark
 from workflow.store.tables import person, recommendation, report, response
 from workflow.store.uow import UnitOfWork
 
@@ -59,6 +60,7 @@ CSV_FIELDS = (
     "report_title",
     "report_body",
     "published",
+    "published_assumed",
     "id",
     "ref",
     "paragraph",
@@ -118,6 +120,8 @@ class PublicReport:
     title: str
     body: str
     published: date
+    published_assumed: bool
+    """The date is assumed (the source gives only the month): shown "(assumed)"."""
     recommendations: list[PublicRecommendation]
     page: str = field(default="", metadata=INTERNAL)
     """Its own page's file name, under `reports/`."""
@@ -197,12 +201,15 @@ def build_register(
                 withheld(row.title),
                 withheld(row.body),
                 row.published,
+                row.published_assumed,
                 [],
                 page_name(row.key),
                 tuple(row.responding_bodies),
             )
             for row in tx.conn.execute(
-                select(r.key, r.title, r.body, r.published, r.responding_bodies)
+                select(
+                    r.key, r.title, r.body, r.published, r.published_assumed, r.responding_bodies
+                )
                 .where(shown)
                 .order_by(r.published, r.key)
             )
@@ -313,6 +320,7 @@ def _environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(nl2br=nl2br, long_date=long_date, href=quote)
+    env.globals["assumed"] = assumed_mark
     return env
 
 
@@ -358,6 +366,7 @@ def register_csv(reg: Register) -> str:
                 "report_title": rep.title,
                 "report_body": rep.body,
                 "published": rep.published.isoformat(),
+                "published_assumed": "yes" if rep.published_assumed else "no",
                 "id": rec.id,
                 "ref": rec.ref,
                 "paragraph": rec.paragraph or "",

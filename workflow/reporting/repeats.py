@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import Connection, select
 
 from workflow.reporting.documents import Document, Heading, Paragraph, Table
+from workflow.reporting.story import published_text
 from workflow.store.tables import person, rec_link, recommendation, report
 from workflow.store.uow import UnitOfWork
 
@@ -26,6 +27,7 @@ class RepeatMember:
     report: str
     report_title: str
     published: date | None
+    published_assumed: bool
     state: str
     owner: str | None
     subject: str | None
@@ -64,6 +66,7 @@ def _groups(conn: Connection) -> list[RepeatGroup]:
             report.c.key,
             report.c.title,
             report.c.published,
+            report.c.published_assumed,
             _r.state,
             person.c.email,
             _r.subject,
@@ -83,6 +86,7 @@ def _groups(conn: Connection) -> list[RepeatGroup]:
             row.key,
             row.title,
             row.published,
+            row.published_assumed,
             row.state,
             row.email,
             row.subject,
@@ -160,7 +164,7 @@ def repeats_report(uow: UnitOfWork) -> Document:
 
 
 def _report(member: RepeatMember) -> str:
-    published = member.published.isoformat() if member.published else "undated"
+    published = published_text(member.published, member.published_assumed, undated="undated")
     return f"{member.report_title} ({published})"
 
 

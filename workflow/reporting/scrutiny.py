@@ -13,7 +13,12 @@ from zoneinfo import ZoneInfo
 from states import OPEN, STATES
 from workflow.reporting.items import RAGS, AgendaItem, day_text, item, rec_row
 from workflow.reporting.portfolio import RecFacts, ReportFacts
-from workflow.reporting.story import local_day, overdue_reasons, superseded_text
+from workflow.reporting.story import (
+    local_day,
+    overdue_reasons,
+    published_text,
+    superseded_text,
+)
 
 # What a committee hears of a report's recommendations, in the order of its items. A
 # recommendation of which several are true is listed once, under the first, with every reason
@@ -131,7 +136,13 @@ def new_reports(
             [f for f in facts if f.report in keys],
             columns=["Report", "Title", "From", "Published", "Recommendations"],
             rows=[
-                [rep.key, rep.title, rep.body, day_text(rep.published), str(counts[rep.key])]
+                [
+                    rep.key,
+                    rep.title,
+                    rep.body,
+                    published_text(rep.published, rep.published_assumed),
+                    str(counts[rep.key]),
+                ]
                 for rep in new
             ],
         )

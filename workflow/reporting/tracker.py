@@ -21,7 +21,7 @@ from workflow.errors import UnknownReport
 from workflow.lifecycle.rag import rag_rule_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table, content_widths
 from workflow.reporting.portfolio import RecFacts, load_recommendations, reports_info
-from workflow.reporting.story import local_day, owner_text
+from workflow.reporting.story import local_day, owner_text, published_text
 from workflow.store.outward import issued_paper
 from workflow.store.tables import committee, progress_update, recommendation, report
 from workflow.store.uow import UnitOfWork
@@ -105,7 +105,7 @@ def tracker(uow: UnitOfWork, report_key: str, timezone: str = "Europe/London") -
         _row(f, written.get(f.id, unknown), _progress(f, since.get(f.id, []), paper, zone))
         for f in facts
     )
-    published = rep.published.isoformat() if rep.published else ""
+    published = published_text(rep.published, rep.published_assumed)
     head = [
         Paragraph(_long(today), label="Date"),
         Paragraph(f"{rep.body}, {published}".strip(", "), label="Report"),

@@ -52,6 +52,8 @@ report = Table(
     Column("body", UserText(120), nullable=False),
     Column("kind", UserText(60), nullable=False),
     Column("published", Date),
+    # True: the date is assumed (the source gives only, e.g., "October 2003"); printed "(assumed)".
+    Column("published_assumed", Boolean, nullable=False, server_default=text("false")),
     Column("committee", UserText(120)),
     Column("responding_bodies", JSON, nullable=False),
     # The report's graded judgements: [{"area": ..., "grade": "Fair"}, ...] in its own order.

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from workflow.mail.compose import REASON_LABEL
 from workflow.mail.links import rec_path
 from workflow.reporting.costs import pounds
+from workflow.reporting.story import assumed_mark
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -54,4 +55,5 @@ def install(env: Environment, timezone: str) -> None:
     env.filters["rec_path"] = rec_path
     env.filters["size"] = size
     env.filters["pounds"] = pounds
+    env.globals["assumed"] = assumed_mark  # " (assumed)" after an assumed date, or ""
     env.filters["reason"] = lambda r: REASON_LABEL.get(r, r.replace("_", " ").capitalize())
