@@ -20,7 +20,7 @@ from workflow.cli.app import (
 from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.directory.people import add_person, list_people, set_active
 from workflow.directory.reports import list_reports, restrict_report
-from workflow.reporting.story import published_text
+from workflow.reporting.dates import published_text
 from workflow.store.engine import migrate
 from workflow.store.tables import recommendation
 from workflow.store.uow import UnitOfWork

@@ -15,7 +15,6 @@ import click
 
 from states import DEGREES
 from workflow.bootstrap import App
-from workflow.chasing.escalations import escalate
 from workflow.cli.app import actor_option, cli, json_option, pass_app, version_option, whole
 from workflow.cli.recs import rec, report_outcomes
 from workflow.clock import parse_day
@@ -223,11 +222,18 @@ event_command(
     help="Reject the pending extension, with a reason (ilau or board).",
     convert=lambda given: {"approve": False, "reason": given["reason"]},
 )
+def _escalate(*args: Any, **keywords: Any) -> Any:
+    """The sweep's module is loaded only to escalate: `rec show` starts without it."""
+    from workflow.chasing.escalations import escalate
+
+    return escalate(*args, **keywords)
+
+
 # `rectrack escalate` came first; `rectrack rec escalate` is the same command.
 cli.add_command(
     event_command(
         "escalate",
-        escalate,
+        _escalate,
         _REASON,
         help="Escalate a recommendation to the Performance Board by hand (ILAU only).",
     )

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from states import FINAL, OPEN
 from workflow.directory.inspections import InspectionVisit, visits
 from workflow.errors import BadInput
+from workflow.reporting.dates import published_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table
 from workflow.reporting.items import day_text, subject_of
 from workflow.reporting.monthly import long_day
@@ -26,7 +27,7 @@ from workflow.reporting.portfolio import (
     load_recommendations,
     reports_info,
 )
-from workflow.reporting.story import plural, published_text
+from workflow.reporting.story import plural
 from workflow.store.uow import UnitOfWork
 
 _REC = ("Recommendation", "Subject", "Owner", "State", "Degree met")

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from states import OPEN, STATES
 from workflow.directory.inspections import InspectionVisit, visits
 from workflow.lifecycle.rag import rag_rule_text
+from workflow.reporting.dates import published_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table
 from workflow.reporting.items import RAGS, day_text, subject_of
 from workflow.reporting.papers import AUTHOR, chart
@@ -36,7 +37,6 @@ from workflow.reporting.story import (
     outstanding_reasons,
     owner_text,
     plural,
-    published_text,
 )
 from workflow.store.uow import UnitOfWork
 

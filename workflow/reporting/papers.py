@@ -22,6 +22,7 @@ from workflow.audit.timeline import month_ends, open_by_state
 from workflow.lifecycle.rag import rag_rule_text
 from workflow.reporting.agenda import Agenda
 from workflow.reporting.costs import Costs, plan_costs, pounds
+from workflow.reporting.dates import published_text
 from workflow.reporting.documents import (
     BulletList,
     Document,
@@ -34,7 +35,6 @@ from workflow.reporting.documents import (
 from workflow.reporting.items import RAGS
 from workflow.reporting.portfolio import RecFacts
 from workflow.reporting.rewind import paper_by_at
-from workflow.reporting.story import published_text
 from workflow.store.uow import UnitOfWork
 
 AUTHOR = "Inspection Liaison and Analysis Unit"

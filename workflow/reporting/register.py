@@ -31,7 +31,7 @@ from config import PublishSettings
 from states import due_in_state
 from workflow.audit.export import neutralised
 from workflow.plain import INTERNAL, plain
-from workflow.reporting.story import assumed_mark
+from workflow.reporting.dates import assumed_mark
 from workflow.store.tables import person, recommendation, report, response
 from workflow.store.uow import UnitOfWork
 

@@ -13,8 +13,8 @@ from datetime import date
 
 from sqlalchemy import Connection, select
 
+from workflow.reporting.dates import published_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table
-from workflow.reporting.story import published_text
 from workflow.store.tables import person, rec_link, recommendation, report
 from workflow.store.uow import UnitOfWork
 

@@ -11,12 +11,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from states import OPEN, STATES
+from workflow.reporting.dates import published_text
 from workflow.reporting.items import RAGS, AgendaItem, day_text, item, rec_row
 from workflow.reporting.portfolio import RecFacts, ReportFacts
 from workflow.reporting.story import (
     local_day,
     overdue_reasons,
-    published_text,
     superseded_text,
 )
 

@@ -5,7 +5,6 @@ how many days, what comes next, and, once superseded, what succeeds it and why."
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from states import OPEN
@@ -21,28 +20,6 @@ def plural(n: int, word: str) -> str:
 
 def local_day(when: datetime, zone: ZoneInfo) -> str:
     return when.astimezone(zone).date().isoformat()
-
-
-ASSUMED = " (assumed)"
-
-
-def assumed_mark(assumed: bool) -> str:
-    """What follows a date the source does not give (it says only "October 2003"), or ""."""
-    return ASSUMED if assumed else ""
-
-
-def published_text(
-    day: date | None,
-    assumed: bool,
-    style: Literal["iso", "long"] = "iso",
-    undated: str = "",
-) -> str:
-    """A report's publication date as every paper prints it: "2003-10-01" or "1 October 2003",
-    followed by " (assumed)" when the date is assumed; `undated` without a date."""
-    if day is None:
-        return undated
-    text = day.isoformat() if style == "iso" else f"{day.day} {day:%B %Y}"
-    return text + assumed_mark(assumed)
 
 
 def owner_text(f: RecFacts) -> str:

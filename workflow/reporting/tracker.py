@@ -19,9 +19,10 @@ from sqlalchemy import Connection, select
 
 from workflow.errors import UnknownReport
 from workflow.lifecycle.rag import rag_rule_text
+from workflow.reporting.dates import published_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table, content_widths
 from workflow.reporting.portfolio import RecFacts, load_recommendations, reports_info
-from workflow.reporting.story import local_day, owner_text, published_text
+from workflow.reporting.story import local_day, owner_text
 from workflow.store.outward import issued_paper
 from workflow.store.tables import committee, progress_update, recommendation, report
 from workflow.store.uow import UnitOfWork

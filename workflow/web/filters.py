@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from workflow.mail.compose import REASON_LABEL
 from workflow.mail.links import rec_path
 from workflow.reporting.costs import pounds
-from workflow.reporting.story import assumed_mark
+from workflow.reporting.dates import assumed_mark
 
 if TYPE_CHECKING:
     from jinja2 import Environment
