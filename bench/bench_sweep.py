@@ -265,7 +265,7 @@ def reset_postgresql(engine: Engine) -> None:
     refuse TRUNCATE, are off for this one transaction)."""
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text("TRUNCATE notice, escalation, outbox, audit_event"))
+        conn.execute(text("TRUNCATE notice, escalation, outbox_attachment, outbox, audit_event"))
     with engine.connect() as conn:
         conn.connection.driver_connection.autocommit = True  # type: ignore[union-attr]
         conn.exec_driver_sql("VACUUM ANALYZE notice, escalation, outbox, audit_event")
