@@ -145,6 +145,7 @@ def monthly_of_3_may_2004(text: str) -> None:
         "2004-05-28",
         "AMBER",
     ]
+    assert opened[4][6] == "2003-12-29 (overdue by 126 days)"  # R4's response, never given
     assert got["4. Outstanding recommendations"] == [
         [
             f"{B}/R4",

@@ -33,6 +33,7 @@ from workflow.reporting.portfolio import (
 )
 from workflow.reporting.rewind import repeats_at
 from workflow.reporting.story import (
+    due_cell,
     latest_text,
     outstanding_reasons,
     owner_text,
@@ -79,7 +80,7 @@ def monthly_report(uow: UnitOfWork, timezone: str = "Europe/London") -> Document
         Heading("3. Progress on all open recommendations", 2),
         _progress_table(reps, facts),
         figure,
-        _open_table(open_, zone) if open_ else Paragraph("No recommendation is open."),
+        _open_table(open_, zone, today) if open_ else Paragraph("No recommendation is open."),
         Heading("4. Outstanding recommendations", 2),
         _outstanding_table(outstanding)
         if outstanding
@@ -172,7 +173,7 @@ def _progress_table(reps: list[ReportFacts], facts: list[RecFacts]) -> Table:
     )
 
 
-def _open_table(open_: list[RecFacts], zone: ZoneInfo) -> Table:
+def _open_table(open_: list[RecFacts], zone: ZoneInfo, today: date) -> Table:
     return Table(
         (
             "Recommendation",
@@ -192,7 +193,7 @@ def _open_table(open_: list[RecFacts], zone: ZoneInfo) -> Table:
                 f.state.replace("_", " "),
                 f.degree,
                 latest_text(f, zone),
-                day_text(f.due.next),
+                due_cell(f.due.next, today),
                 f.rag or "",
             )
             for f in open_

@@ -69,6 +69,14 @@ def overdue_reasons(f: RecFacts, today: date) -> list[str]:
     ]
 
 
+def due_cell(day: date | None, today: date) -> str:
+    """A due date as a table cell: "2004-05-28", or "2003-12-29 (overdue by 126 days)"."""
+    if day is None:
+        return ""
+    late = (today - day).days
+    return day.isoformat() + (f" (overdue by {plural(late, 'day')})" if late > 0 else "")
+
+
 def next_due_text(f: RecFacts, today: date) -> str | None:
     """What an open recommendation owes next, when nothing is overdue: "next: progress
     update due 2004-05-28"."""
