@@ -222,6 +222,8 @@ event_command(
     help="Reject the pending extension, with a reason (ilau or board).",
     convert=lambda given: {"approve": False, "reason": given["reason"]},
 )
+
+
 def _escalate(*args: Any, **keywords: Any) -> Any:
     """The sweep's module is loaded only to escalate: `rec show` starts without it."""
     from workflow.chasing.escalations import escalate
