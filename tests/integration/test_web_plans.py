@@ -146,6 +146,8 @@ def test_a_plan_carries_measures_costs_benefits_and_work_already_done(web: Any) 
     assert "£1,234.50" in table and "£800.00" in table and "£2,034.50" in table
     assert "Measure:</span> Returns on time" in table
     assert "Benefit:</span> Fewer late returns" in table
+    done_on = today - timedelta(days=10)
+    assert f"done {done_on.day} {done_on:%B %Y}</td>" in table  # the day, not a made-up hour
 
 
 BAD_ROWS = [

@@ -35,6 +35,14 @@ def long_date(value: date | datetime | None, zone: ZoneInfo) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def long_day(value: date | datetime | None, zone: ZoneInfo) -> str:
+    """5 April 2004: a date, or an instant's date where the organisation works (for what is
+    done on a day, as an action already done when its plan was agreed)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).date()
+    return long_date(value, zone)
+
+
 def state_label(state: str | None) -> str:
     return STATE_LABEL.get(state or "", state or "")
 
@@ -51,6 +59,7 @@ def install(env: Environment, timezone: str) -> None:
     """The filters, dates shown in `timezone` (the clock's)."""
     zone = ZoneInfo(timezone)
     env.filters["long_date"] = lambda value: long_date(value, zone)
+    env.filters["long_day"] = lambda value: long_day(value, zone)
     env.filters["state"] = state_label
     env.filters["rec_path"] = rec_path
     env.filters["size"] = size
