@@ -93,6 +93,8 @@ class Case:
     # none of them may sign it off.
     past_owners: frozenset[str] = frozenset()
     completed_by: frozenset[str] = frozenset()
+    # The owners of committee decisions about it still open: they may see it.
+    decision_owners: frozenset[str] = frozenset()
     refused: Refusal | None = None
 
 

@@ -25,6 +25,8 @@ class Permission:
     not_recorder: bool = False
     any_action: bool = False
     """With `action_owner`: the owner of any of its actions may (it names none)."""
+    decision_owner: bool = False
+    """The owner of a committee decision about it, still open, may (to see what it is about)."""
 
 
 _OWNER_OR_ILAU = Permission(owner=True, roles=frozenset({"ilau"}))
@@ -66,13 +68,15 @@ PERMISSIONS: dict[str, Permission] = {
     "committee.add": _COMMITTEES,
     "meeting.add": _COMMITTEES,
     "meeting.plan": _COMMITTEES,
-    # Reading: a recommendation's page (and its evidence) for its owner, its actions' owners
-    # and those who oversee; the trail for those who oversee or audit.
+    # Reading: a recommendation's page (and its evidence) for its owner, its actions' owners,
+    # the owners of committee decisions still open about it, and those who oversee; the trail
+    # for those who oversee or audit.
     "view": Permission(
         owner=True,
         roles=frozenset({"ilau", "board", "secretary", "admin"}),
         action_owner=True,
         any_action=True,
+        decision_owner=True,
     ),
     "audit.view": Permission(owner=False, roles=frozenset({"ilau", "board", "admin"})),
     "papers.view": Permission(owner=False, roles=frozenset({"ilau", "secretary", "board"})),
@@ -118,6 +122,8 @@ def authorise(
         and case is not None
         and _owns_action(case, actor, action_number, rule.any_action)
     ):
+        return
+    if rule.decision_owner and case is not None and actor.email in case.decision_owners:
         return
     needed = " or ".join(sorted(rule.roles))
     who = f"the owner or {needed}" if rule.owner else needed

@@ -12,7 +12,7 @@ from typing import Any
 from tests.web_support import clock_of, csrf_of, sign_in
 from tests.world import ILAU, OTHER, OWNER
 from workflow.directory.committees import add_committee
-from workflow.directory.decisions import Decision, add_decision, list_decisions
+from workflow.directory.decisions import Decision, add_decision, done_decision, list_decisions
 
 BOARD_NAME = "Performance Board"
 
@@ -144,3 +144,17 @@ def test_the_recommendations_page_lists_its_decisions(web: Any) -> None:
     second = client.get("/recs/botj-2003/R2").text.split('id="decisions"')[1].split("</ul>")[0]
     assert "Agree the suite" in second and "done 3 November 2003" in second
     assert "by Owen Owner" in second
+
+
+def test_a_decisions_owner_may_open_its_recommendation_while_it_is_open(web: Any) -> None:
+    """OTHER owns no recommendation, but the Board asked them to brief it on R3: the digest's
+    link to R3 opens for them until the decision is done."""
+    app, client = web
+    ids = _decide(app)
+    sign_in(client, app, OTHER)
+    assert client.get("/recs/botj-2003/R2").status_code == 403  # no decision of theirs
+    page = client.get("/recs/botj-2003/R3")
+    assert page.status_code == 200 and "Brief the Board" in page.text
+    with app.uow() as uow:
+        done_decision(uow, ids["Brief"], actor=OTHER)
+    assert client.get("/recs/botj-2003/R3").status_code == 403

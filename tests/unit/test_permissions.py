@@ -155,6 +155,18 @@ def test_an_actions_owner_may_view_the_recommendation_but_not_fire_its_other_eve
         authorise("view", Case("in_progress", owner=OWNER.email), OTHER_OWNER)
 
 
+def test_a_decisions_owner_may_view_the_recommendation_and_do_nothing_else() -> None:
+    """The owner of an open committee decision about it sees it; that is all it opens."""
+    from states import offered
+
+    case = Case("in_progress", owner=OWNER.email, decision_owners=frozenset({OTHER_OWNER.email}))
+    authorise("view", case, OTHER_OWNER)
+    assert offered(case, OTHER_OWNER, TODAY) == {}
+    for event in sorted(set(PERMISSIONS) - {"view"}):
+        with pytest.raises(NotPermitted):
+            authorise(event, case, OTHER_OWNER)
+
+
 def test_offered_follows_the_state_and_the_table() -> None:
     """The owner of a monitored recommendation may update it, never sign it off."""
     from states import offered
