@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 from states import FINAL, OPEN
 from workflow.directory.inspections import InspectionVisit, visits
 from workflow.errors import BadInput
-from workflow.reporting.dates import published_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table
 from workflow.reporting.items import day_text, subject_of
-from workflow.reporting.monthly import long_day
+from workflow.reporting.monthly import long_day, reports_table
 from workflow.reporting.papers import AUTHOR
 from workflow.reporting.portfolio import (
     RecFacts,
@@ -108,20 +107,7 @@ def _visits(seen: list[InspectionVisit], year: int) -> Table | Paragraph:
 def _published(published: list[ReportFacts], counts: Counter[str], year: int) -> Table | Paragraph:
     if not published:
         return Paragraph(f"No report published in {year} is recorded.")
-    return Table(
-        ("Report", "Title", "From", "Kind", "Published", "Recommendations"),
-        tuple(
-            (
-                r.key,
-                r.title,
-                r.body,
-                r.kind,
-                published_text(r.published, r.published_assumed),
-                str(counts[r.key]),
-            )
-            for r in published
-        ),
-    )
+    return reports_table(published, counts)
 
 
 def _closed(closed: list[RecFacts], zone: ZoneInfo, year: int) -> list[Table | Paragraph]:

@@ -132,7 +132,11 @@ def _new_reports_table(
 ) -> Table | Paragraph:
     if not new:
         return Paragraph(f"No new report has been received since {long_day(since)}.")
-    counts = Counter(f.report for f in facts)
+    return reports_table(new, Counter(f.report for f in facts))
+
+
+def reports_table(reps: list[ReportFacts], counts: Counter[str]) -> Table:
+    """Reports received or published, each with how many recommendations it makes."""
     return Table(
         ("Report", "Title", "From", "Kind", "Published", "Recommendations"),
         tuple(
@@ -144,7 +148,7 @@ def _new_reports_table(
                 published_text(r.published, r.published_assumed),
                 str(counts[r.key]),
             )
-            for r in new
+            for r in reps
         ),
     )
 
