@@ -58,7 +58,7 @@ def raise_escalations(tx: Tx, owed: list[Obligation], policy: Policy) -> list[Es
                 "rec_id": item.rec_id,
                 "reason": REASONS[item.kind],
                 "key": item.key,
-                "note": item.what if item.kind == "decision" else None,
+                "note": _note(item),
                 "due_date": item.due,
                 "committee": item.rule.escalate_to,
                 "raised_at": tx.now,
@@ -74,7 +74,7 @@ def raise_escalations(tx: Tx, owed: list[Obligation], policy: Policy) -> list[Es
     for rec_id, key in sorted(new):  # by recommendation (creation order: R2 before R10)
         item = by_key[(rec_id, key)]
         reason, committee = REASONS[item.kind], item.rule.escalate_to
-        note = item.what if item.kind == "decision" else None
+        note = _note(item)
         raised.append(
             EscalationNotice(
                 item.rec, item.subject, reason, item.due, committee, note, item.owner, item.group
@@ -93,6 +93,11 @@ def raise_escalations(tx: Tx, owed: list[Obligation], policy: Policy) -> list[Es
     return raised
 
 
+def _note(item: Obligation) -> str | None:
+    """What an escalation says beside its reason: a missed decision, what was decided."""
+    return item.what if item.kind == "decision" else None
+
+
 def _decision_done() -> Exists:
     """Whether the decision an escalation (keyed "decision:ID:DUE") is about has been done."""
     d, e = decision.c, escalation.c
@@ -108,7 +113,7 @@ def _cure(policy: Policy) -> Case_[str]:
     """Why an open escalation is cured, in words; NULL while it is not."""
     e, r = escalation.c, recommendation.c
     return case(
-        (e.key.startswith("decision:"), case((_decision_done(), DECISION_DONE))),
+        (e.reason == REASONS["decision"], case((_decision_done(), DECISION_DONE))),
         (r.state.in_(sorted(FINAL)), literal("recommendation ") + r.state),
         (
             e.reason == "manual",
