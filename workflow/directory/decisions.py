@@ -209,9 +209,15 @@ def done_decision(uow: UnitOfWork, decision_id: int, *, actor: str) -> Decision:
 
 
 def list_decisions(
-    uow: UnitOfWork, *, open_only: bool = False, committee_name: str | None = None
+    uow: UnitOfWork,
+    *,
+    open_only: bool = False,
+    committee_name: str | None = None,
+    rec: str | None = None,
+    owner: str | None = None,
 ) -> list[Decision]:
-    """Decisions, the earliest due first; with `open_only`, those not yet done."""
+    """Decisions, the earliest due first; with `open_only`, those not yet done; with `rec`,
+    those about that recommendation; with `owner`, those that person owns."""
     with uow.read() as tx:
         committee_id = get_committee(tx.conn, committee_name).id if committee_name else None
         stmt = _select()
@@ -219,6 +225,10 @@ def list_decisions(
             stmt = stmt.where(_d.done_at.is_(None))
         if committee_id is not None:
             stmt = stmt.where(_d.committee_id == committee_id)
+        if rec is not None:
+            stmt = stmt.where(recommendation.c.code == rec)
+        if owner is not None:
+            stmt = stmt.where(person.c.email == owner)
         return [Decision(*row) for row in tx.conn.execute(stmt)]
 
 

@@ -5,22 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from states import (
     PERMISSIONS,
     ActionFacts,
+    Actor,
     Case,
     NotPermitted,
     PendingExtension,
     authorise,
     offered,
 )
+from workflow.directory.decisions import list_decisions
 from workflow.directory.people import Person
 from workflow.lifecycle.facts import owners_since_reopen
 from workflow.lifecycle.views import RecView
-from workflow.store.governance import decision
-from workflow.store.tables import person, recommendation
 from workflow.store.uow import UnitOfWork
 
 
@@ -31,6 +29,9 @@ class Offers:
 
     visible: bool
     events: dict[str, tuple[int, ...]]
+    costs: tuple[int, ...] = ()
+    """The actions whose actual cost they may record (not a step of the lifecycle: no state
+    is its source, so the permission table alone decides, as `record_cost` asks it)."""
 
 
 def offers_for(uow: UnitOfWork, view: RecView, who: Person) -> Offers:
@@ -67,29 +68,28 @@ def offers_for(uow: UnitOfWork, view: RecView, who: Person) -> Offers:
             if u.degree == "completely" and (since is None or u.at > since)
         )
     if not PERMISSIONS["view"].roles & who.actor.roles and who.email not in _owners(view, case):
-        case.decision_owners = _decision_owners(uow, view.id)
+        # The owners of committee decisions about it still open may see it too.
+        found = list_decisions(uow, rec=view.id, open_only=True)
+        case.decision_owners = frozenset(d.owner for d in found)
     actor = who.actor
     try:
         authorise("view", case, actor)
     except NotPermitted:
         return Offers(False, {})
-    return Offers(True, offered(case, actor, uow.clock.today()))
+    return Offers(True, offered(case, actor, uow.clock.today()), _costs(case, actor))
+
+
+def _costs(case: Case, actor: Actor) -> tuple[int, ...]:
+    found = []
+    for a in case.actions:
+        try:
+            authorise("action_cost", case, actor, a.number)
+        except NotPermitted:
+            continue
+        found.append(a.number)
+    return tuple(found)
 
 
 def _owners(view: RecView, case: Case) -> set[str]:
     """Who may see it as its owner or the owner of one of its actions."""
     return {o for o in (view.owner, *(a.owner for a in case.actions)) if o is not None}
-
-
-def _decision_owners(uow: UnitOfWork, code: str) -> frozenset[str]:
-    """The owners of the committee decisions about it still open (asked only of someone
-    who may not see it otherwise)."""
-    d = decision.c
-    with uow.read() as tx:
-        found = tx.conn.execute(
-            select(person.c.email)
-            .join(decision, d.owner_id == person.c.id)
-            .join(recommendation, recommendation.c.id == d.rec_id)
-            .where(recommendation.c.code == code, d.done_at.is_(None))
-        )
-        return frozenset(email for (email,) in found)

@@ -112,9 +112,10 @@ def _home_lists(uow: UnitOfWork, me: Person) -> dict[str, Any]:
         "mine": sorted(mine, key=lambda r: (r.next_due is None, r.next_due, r.id)),
         "actions": worklists.owned_actions(uow, me.email),
     }
-    decisions = list_decisions(uow, open_only=True)
+    recorder = may(me, "decision.record")  # who may record them may mark anyone's done
+    decisions = list_decisions(uow, open_only=True, owner=None if recorder else me.email)
     found["decisions"] = [d for d in decisions if d.owner == me.email]
-    if may(me, "decision.record"):  # who may record them may mark anyone's done
+    if recorder:
         found["others_decisions"] = [d for d in decisions if d.owner != me.email]
     roles = set(me.roles)
     if "ilau" in roles:

@@ -13,8 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from config.logging import get_logger
-from states import DEGREES, ActionFacts, Case, EventNotAllowed, GuardRefused, NotPermitted
-from states import authorise as permits
+from states import DEGREES, EventNotAllowed, GuardRefused, NotPermitted
 from workflow.chasing.escalations import list_escalations
 from workflow.directory.decisions import list_decisions
 from workflow.directory.people import Person, list_people, names_of
@@ -22,7 +21,7 @@ from workflow.errors import BadInput, Conflict, UnknownRecommendation
 from workflow.lifecycle import service as svc
 from workflow.lifecycle.evidence import EvidenceRefused, evidence_files, path_of, store_file
 from workflow.lifecycle.offers import offers_for
-from workflow.lifecycle.views import ActionView, RecView
+from workflow.lifecycle.views import ActionView
 from workflow.mail.links import rec_path
 from workflow.store.uow import UnitOfWork
 from workflow.web.auth import unsafe_request_ok, web_of
@@ -61,30 +60,10 @@ def _page_data(uow: UnitOfWork, code: str, who: Person) -> dict[str, Any] | None
         "people": people,
         "degrees": DEGREES,
         "today": uow.clock.today(),
-        "costs": _costs_offered(view, who),
-        "decisions": [d for d in list_decisions(uow) if d.rec == view.id],
+        "costs": offered.costs,
+        "decisions": list_decisions(uow, rec=view.id),
         "totals": _totals(view.actions),
     }
-
-
-def _costs_offered(view: RecView, who: Person) -> tuple[int, ...]:
-    """The actions whose actual cost `who` may record: not a step of the lifecycle (no
-    state is its source), so the permission table alone decides, as `record_cost` asks it."""
-    case = Case(
-        state=view.state,
-        owner=view.owner,
-        actions=tuple(
-            ActionFacts(a.number, a.owner, a.target, a.done, a.dropped_reason) for a in view.actions
-        ),
-    )
-    found = []
-    for a in view.actions:
-        try:
-            permits("action_cost", case, who.actor, a.number)
-        except NotPermitted:
-            continue
-        found.append(a.number)
-    return tuple(found)
 
 
 def _totals(actions: tuple[ActionView, ...]) -> dict[str, Decimal | None]:
