@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from states import FINAL, OPEN
 from workflow.directory.inspections import InspectionVisit, visits
 from workflow.errors import BadInput
+from workflow.reporting.dates import long_day
 from workflow.reporting.documents import Document, Heading, Paragraph, Table
 from workflow.reporting.items import day_text, subject_of
-from workflow.reporting.monthly import long_day, reports_table
+from workflow.reporting.monthly import reports_table
 from workflow.reporting.papers import AUTHOR
 from workflow.reporting.portfolio import (
     RecFacts,

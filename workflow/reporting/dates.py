@@ -12,6 +12,11 @@ from typing import Literal
 ASSUMED = " (assumed)"
 
 
+def long_day(day: date) -> str:
+    """A date as papers print it: "1 October 2003"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def assumed_mark(assumed: bool) -> str:
     """What follows a date the source does not give (it says only "October 2003"), or ""."""
     return ASSUMED if assumed else ""
@@ -27,5 +32,5 @@ def published_text(
     followed by " (assumed)" when the date is assumed; `undated` without a date."""
     if day is None:
         return undated
-    text = day.isoformat() if style == "iso" else f"{day.day} {day:%B %Y}"
+    text = day.isoformat() if style == "iso" else long_day(day)
     return text + assumed_mark(assumed)

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from states import OPEN, STATES
 from workflow.directory.inspections import InspectionVisit, visits
 from workflow.lifecycle.rag import rag_rule_text
-from workflow.reporting.dates import published_text
+from workflow.reporting.dates import long_day, published_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table
 from workflow.reporting.items import RAGS, day_text, subject_of
 from workflow.reporting.papers import AUTHOR, chart
@@ -43,10 +43,6 @@ from workflow.store.uow import UnitOfWork
 
 TITLE = "Inspection Liaison and Analysis Unit: monthly progress report"
 FORTHCOMING_MONTHS = 3
-
-
-def long_day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def monthly_report(uow: UnitOfWork, timezone: str = "Europe/London") -> Document:

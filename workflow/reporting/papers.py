@@ -22,7 +22,7 @@ from workflow.audit.timeline import month_ends, open_by_state
 from workflow.lifecycle.rag import rag_rule_text
 from workflow.reporting.agenda import Agenda
 from workflow.reporting.costs import Costs, plan_costs, pounds
-from workflow.reporting.dates import published_text
+from workflow.reporting.dates import long_day, published_text
 from workflow.reporting.documents import (
     BulletList,
     Document,
@@ -44,10 +44,6 @@ TABLE_FONT = 9  # points: six columns of words across A4 portrait without splitt
 LINE = 170 / (TABLE_FONT / 2 * 25.4 / 72)
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def chart(
     conn: Connection,
     facts: list[RecFacts],
@@ -66,7 +62,7 @@ def chart(
     return Figure(
         png,
         f"{title}: open recommendations by state at each month end, and by RAG "
-        f"status on {_long(today)}",
+        f"status on {long_day(today)}",
         "chart.png",
     )
 
@@ -90,7 +86,7 @@ def committee_report(
         rule = tx.rules.defaults
     blocks: list[Any] = [
         Paragraph(number, label="Report"),
-        Paragraph(_long(agenda.meeting), label="Date"),
+        Paragraph(long_day(agenda.meeting), label="Date"),
         Paragraph(by or AUTHOR, label="By"),  # the committee's setting then, or the ILAU
         Heading("Summary", 2),
         Paragraph(_summary(agenda)),
@@ -107,7 +103,7 @@ def committee_report(
     return Document(
         f"{com.name}: implementation of inspection, audit and review recommendations",
         tuple(blocks),
-        subtitle=f"Meeting of {_long(agenda.meeting)}",
+        subtitle=f"Meeting of {long_day(agenda.meeting)}",
     )
 
 
@@ -124,9 +120,9 @@ def _summary(agenda: Agenda) -> str:
     opening = (
         f"This report brings to the {com.name} the recommendations escalated to it for "
         f"missed dates or by the ILAU ({len(_escalated(agenda))} at present), those cleared "
-        f"since {_long(agenda.since)}, those without an owner, and the reports received since. "
+        f"since {long_day(agenda.since)}, those without an owner, and the reports received since. "
         if com.kind == "board"
-        else f"This report sets out the progress made since {_long(agenda.since)} in "
+        else f"This report sets out the progress made since {long_day(agenda.since)} in "
         f"implementing the recommendations of {n} inspection, audit and review "
         f"report{'s' if n != 1 else ''} monitored by the {com.name}. "
     )

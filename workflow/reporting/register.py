@@ -31,7 +31,7 @@ from config import PublishSettings
 from states import due_in_state
 from workflow.audit.export import neutralised
 from workflow.plain import INTERNAL, plain
-from workflow.reporting.dates import assumed_mark
+from workflow.reporting.dates import assumed_mark, long_day
 from workflow.store.tables import person, recommendation, report, response
 from workflow.store.uow import UnitOfWork
 
@@ -179,7 +179,7 @@ def page_name(key: str) -> str:
 
 
 def long_date(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day is not None else ""
+    return long_day(day) if day is not None else ""
 
 
 def _public(today: date) -> ColumnElement[bool]:

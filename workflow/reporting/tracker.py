@@ -11,7 +11,7 @@ landscape, its columns as wide as their content asks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 
 from workflow.errors import UnknownReport
 from workflow.lifecycle.rag import rag_rule_text
-from workflow.reporting.dates import published_text
+from workflow.reporting.dates import long_day, published_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table, content_widths
 from workflow.reporting.portfolio import RecFacts, load_recommendations, reports_info
 from workflow.reporting.story import local_day, owner_text
@@ -50,10 +50,6 @@ class AsWritten:
     accountable: str | None
     responsible: str | None
     statutory_known: bool
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def as_written(conn: Connection, report_key: str) -> dict[int, AsWritten]:
@@ -108,7 +104,7 @@ def tracker(uow: UnitOfWork, report_key: str, timezone: str = "Europe/London") -
     )
     published = published_text(rep.published, rep.published_assumed)
     head = [
-        Paragraph(_long(today), label="Date"),
+        Paragraph(long_day(today), label="Date"),
         Paragraph(f"{rep.body}, {published}".strip(", "), label="Report"),
         Paragraph(_progress_note(paper, zone), label="Progress"),
     ]
@@ -130,7 +126,7 @@ def tracker(uow: UnitOfWork, report_key: str, timezone: str = "Europe/London") -
             Heading("Notes", 2),
             Paragraph(rag_rule_text(uow.rules.defaults)),
         ),
-        subtitle=f"{rep.key}, as at {_long(today)}",
+        subtitle=f"{rep.key}, as at {long_day(today)}",
         landscape=True,
     )
 
@@ -170,7 +166,7 @@ def _progress_note(paper: tuple[str, datetime] | None, zone: ZoneInfo) -> str:
     name, when = paper
     return (
         f"The progress updates since the {name} paper issued on "
-        f"{_long(when.astimezone(zone).date())}, the latest first."
+        f"{long_day(when.astimezone(zone).date())}, the latest first."
     )
 
 
@@ -189,7 +185,7 @@ def _progress(
         return "No progress update yet."
     when, note, _ = f.latest_update
     day = local_day(when, zone)
-    last = _long(paper[1].astimezone(zone).date()) if paper else ""
+    last = long_day(paper[1].astimezone(zone).date()) if paper else ""
     return f"No update since the paper of {last}; the latest, {day}: {note}"
 
 
@@ -243,8 +239,8 @@ def _target(f: RecFacts) -> str:
     if f.target is None:
         return "No plan agreed yet"
     if f.original_target and f.original_target != f.target:
-        return f"{_long(f.target)} (revised; originally {_long(f.original_target)})"
-    return _long(f.target)
+        return f"{long_day(f.target)} (revised; originally {long_day(f.original_target)})"
+    return long_day(f.target)
 
 
 def _timescale(f: RecFacts, written: AsWritten) -> str:

@@ -10,6 +10,7 @@ from workflow.mail.compose import REASON_LABEL
 from workflow.mail.links import rec_path
 from workflow.reporting.costs import pounds
 from workflow.reporting.dates import assumed_mark
+from workflow.reporting.dates import long_day as paper_day
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -32,7 +33,7 @@ def long_date(value: date | datetime | None, zone: ZoneInfo) -> str:
     if isinstance(value, datetime):
         local = value.astimezone(zone)
         return f"{local.day} {local:%B %Y, %H:%M}"
-    return f"{value.day} {value:%B %Y}"
+    return paper_day(value)
 
 
 def long_day(value: date | datetime | None, zone: ZoneInfo) -> str:
