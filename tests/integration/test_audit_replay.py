@@ -62,6 +62,7 @@ BY_HAND: list[tuple[str, dict[str, Any]]] = [
     ("update_due", {"update_due": None}),
     ("target_date", {"target_date": date(2030, 1, 1)}),
     ("next_due", {"next_due": date(2030, 1, 1)}),
+    ("target_assumed", {"target_assumed": True}),
 ]
 
 

@@ -25,7 +25,7 @@ from workflow.store.tables import audit_event, report
 _t = audit_event.c
 # What `rec show` reports that a point-in-time view must rebuild, besides the state.
 _DATES = ("response_due", "plan_due", "update_due", "target_date")
-FOLDED = ("owner", "degree", *_DATES)
+FOLDED = ("owner", "degree", *_DATES, "target_assumed")
 _STREAM_BATCH = 2000
 
 
@@ -55,6 +55,7 @@ class Fold:
         self.state: str | None = None
         self.values: dict[str, Any] = dict.fromkeys(self.KEYS)
         self.values["degree"] = "none"
+        self.values["target_assumed"] = False
 
     def apply(self, event: str, to_state: str | None, changes_text: str) -> None:
         if event == "raise":
@@ -62,6 +63,7 @@ class Fold:
             first = json.loads(changes_text)
             self.values = {k: first.get(k) for k in self.KEYS}
             self.values["degree"] = self.values["degree"] or "none"
+            self.values["target_assumed"] = bool(self.values["target_assumed"])
         elif any(m in changes_text for m in self._MARKERS):  # most events change none
             for key, change in json.loads(changes_text).items():
                 if key in self.values and isinstance(change, list) and len(change) == 2:

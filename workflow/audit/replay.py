@@ -4,8 +4,9 @@ The chain proves the trail was not altered; it says nothing of the `recommendati
 which `rec show`, the sweep and the papers read. Someone with database access can
 `UPDATE recommendation SET state = 'complete'`, and `audit as-of` (a replay) and `rec show`
 (the table) then disagree. So `audit verify` also folds every recommendation's events, in
-chain order, and compares the result with its stored row: state, owner, degree met, version
-and every due date. The first recommendation that differs is named.
+chain order, and compares the result with its stored row: state, owner, degree met, version,
+every due date, and whether its target is assumed. The first recommendation that differs is
+named.
 
 One streamed query reads the events along the (rec, id) index, one recommendation at a time;
 the stored rows are fetched for a batch of folded recommendations at once by their unique
@@ -28,7 +29,7 @@ from workflow.store.tables import audit_event, person, recommendation
 _t = audit_event.c
 _r = recommendation.c
 DATES = ("response_due", "plan_due", "update_due", "target_date", "next_due")
-COMPARED = ("state", "owner", "degree", "version", *DATES)
+COMPARED = ("state", "owner", "degree", "version", *DATES, "target_assumed")
 # Events that move a recommendation through the machine; each wrote its row once.
 _MOVES = frozenset(EVENTS)
 _SYSTEM = "system"
@@ -41,7 +42,15 @@ _EVENTS = (
 )
 _owner = person.alias("owner")
 _STORED = (
-    select(_r.code, _r.state, _owner.c.email, _r.degree, _r.version, *(_r[d] for d in DATES))
+    select(
+        _r.code,
+        _r.state,
+        _owner.c.email,
+        _r.degree,
+        _r.version,
+        *(_r[d] for d in DATES),
+        _r.target_assumed,
+    )
     .select_from(recommendation.outerjoin(_owner, _owner.c.id == _r.owner_id))
     .where(_r.code.in_(bindparam("codes", expanding=True)))
 )
@@ -123,6 +132,8 @@ def compare(replay: Replay, row: Sequence[Any] | None) -> Difference | None:
     replayed_values = replay.compared()
     for name, stored in zip(COMPARED, row[1:], strict=True):
         shown = stored.isoformat() if name in DATES and stored is not None else stored
+        if name == "target_assumed":
+            shown = bool(stored)
         replayed = replayed_values[name]
         if shown != replayed:
             return Difference(

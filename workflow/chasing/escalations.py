@@ -7,7 +7,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, case, cast, exists, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.sql.expression import Case as Case_
 from sqlalchemy.sql.expression import Exists
 
@@ -247,6 +261,8 @@ class EscalationRecord:
     cleared_at: datetime | None
     cleared_by: str | None
     clear_note: str | None
+    due_assumed: bool = False
+    """The missed date is a target the source does not give (one assumed): "(assumed)"."""
 
 
 def list_escalations(
@@ -269,6 +285,17 @@ def list_escalations(
             e.cleared_at,
             e.cleared_by,
             e.clear_note,
+            case(
+                (
+                    and_(
+                        e.reason == "missed_target",
+                        r.target_assumed,
+                        e.due_date == r.target_date,
+                    ),
+                    true(),
+                ),
+                else_=false(),
+            ),
         )
         .join(recommendation, r.id == e.rec_id)
         .order_by(e.raised_at, e.id)

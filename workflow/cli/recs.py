@@ -94,7 +94,7 @@ def _print_view(v: RecView) -> None:
         echo(f"  lead:      {lead}")
     if v.timescale:
         echo(f"  timescale: {v.timescale}")
-    due = ", ".join(f"{k} {d}" for k, d in plain(v.due).items() if d) or "nothing"
+    due = ", ".join(_due(k, d, v) for k, d in plain(v.due).items() if d) or "nothing"
     echo(f"  due:       {due}" + ("   OVERDUE" if v.overdue else ""))
     if v.target_original and v.target_original != v.target:
         echo(f"  target:    {v.target} (revised; original {v.target_original})")
@@ -108,6 +108,12 @@ def _print_view(v: RecView) -> None:
         )
 
 
+def _due(kind: str, day: str, v: RecView) -> str:
+    """ "target 2003-03-31", with " (assumed)" when the source gave no target."""
+    assumed = kind == "target" and v.target_assumed and day == str(v.target)
+    return f"{kind} {day}" + (" (assumed)" if assumed else "")
+
+
 def _print_details(v: RecView) -> None:
     for r in v.responses:
         said = f"not applicable: {r.not_applicable}" if r.not_applicable else r.text
@@ -117,7 +123,8 @@ def _print_details(v: RecView) -> None:
         status = (
             "done" if a.done else (f"dropped: {a.dropped_reason}" if a.dropped_reason else "open")
         )
-        echo(f"  action {a.number}: {shorten(a.text, 50)} ({a.owner}, target {a.target}, {status})")
+        target = f"{a.target}" + (" (assumed)" if a.target_assumed else "")
+        echo(f"  action {a.number}: {shorten(a.text, 50)} ({a.owner}, target {target}, {status})")
         _print_costs(a)
     for e in v.extensions:
         echo(f"  extension {e.from_date} -> {e.to}: {e.status} ({shorten(e.reason, 40)})")

@@ -67,7 +67,7 @@ def escalations_command(app: App, open_only: bool, as_json: bool) -> None:
                 e.id,
                 e.rec,
                 e.reason,
-                e.due,
+                f"{e.due} (assumed)" if e.due_assumed else e.due,
                 e.raised_at.date(),
                 "open" if e.cleared_at is None else f"cleared {e.cleared_at.date()}",
                 shorten(e.clear_note or e.note, 40),

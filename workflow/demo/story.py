@@ -72,6 +72,11 @@ def run(now: str, *args: str, expect: int = 0, quiet: bool = False) -> Run:
     return Run(now, args, expect, quiet)
 
 
+def _assumed(ref: str) -> str:
+    """A target the seed's timescale does not give is planned as assumed."""
+    return " (assumed)" if ref in ASSUMED_TARGETS else ""
+
+
 def _district_audit() -> list[Step]:
     recs = {ref: f"da-bvpp-2001/{ref}" for ref in DISTRICT_AUDIT}
     owner = {ref: f"{OWNERS[ref]}@mps.example.org" for ref in DISTRICT_AUDIT}
@@ -98,7 +103,7 @@ def _district_audit() -> list[Step]:
                   "--text", accepted, quiet=True) for ref in recs]  # fmt: skip
     steps += [
         run("2002-02-04", "rec", "plan", recs[ref], "--actor", owner[ref],
-            "--action", f"{action}|{owner[ref]}|{target}", quiet=True)
+            "--action", f"{action}|{owner[ref]}|{target}{_assumed(ref)}", quiet=True)
         for ref, (action, target, _, _) in DISTRICT_AUDIT.items()
     ]  # fmt: skip
     steps += [run("2002-02-11", "rec", "start", recs[ref], "--actor", owner[ref], quiet=True)

@@ -167,6 +167,7 @@ def _store_plan(actions: list[PlannedAction], owners: list[Person]) -> Apply:
                 "text": a.text,
                 "owner_id": who.id,
                 "target_date": a.target,
+                "target_assumed": a.target_assumed,
                 "measure": a.measure,
                 "cost_estimate": a.cost_estimate,
                 "benefit_estimate": a.benefit,
@@ -176,10 +177,16 @@ def _store_plan(actions: list[PlannedAction], owners: list[Person]) -> Apply:
         ]
         tx.conn.execute(insert(action), rows)
         target = max(a.target for a in actions)
+        # The plan's target is assumed if an action that sets it has an assumed target.
+        assumed = any(a.target_assumed for a in actions if a.target == target)
         pairs = zip(actions, owners, strict=True)
         shown = [_shown(n, a, who) for n, (a, who) in enumerate(pairs, start=1)]
         return Effect(
-            columns={"target_date": target, "original_target_date": target},
+            columns={
+                "target_date": target,
+                "original_target_date": target,
+                "target_assumed": assumed,
+            },
             details={"actions": shown},
         )
 
@@ -190,6 +197,8 @@ def _shown(number: int, a: PlannedAction, who: Person) -> dict[str, Any]:
     """An action as the trail records it: the optional parts only where given."""
     shown: dict[str, Any] = {"number": number, "text": a.text, "owner": who.email}
     shown["target"] = a.target
+    if a.target_assumed:
+        shown["target_assumed"] = True
     extra = {"measure": a.measure, "cost_estimate": a.cost_estimate, "benefit": a.benefit}
     shown.update((k, v) for k, v in extra.items() if v is not None)
     if a.done is not None:

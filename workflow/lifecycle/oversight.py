@@ -7,6 +7,8 @@ the actor, every parameter is keyword-only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import and_, insert, select, update
 
 from states import Actor, Case, Request
@@ -277,7 +279,7 @@ def decide_extension(
         }
         if not approve:
             return Effect(details=details)
-        columns = {"target_date": pending.to}
+        columns: dict[str, Any] = {"target_date": pending.to, "target_assumed": False}
         if rec.columns["original_target_date"] is None:
             columns["original_target_date"] = rec.columns["target_date"]
         note = reason or f"target revised to {pending.to}"

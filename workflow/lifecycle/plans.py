@@ -2,9 +2,11 @@
 from a YAML or JSON file, an action given on the command line, and the actual cost of an
 action recorded once it is known.
 
-A plan file is `actions: [{text, owner, target, measure, cost_estimate, benefit, done}]`:
-`text` and `owner` are required, `target` too unless the action is already `done` (its
-target is then the day it was done). A bad file is refused before anything is written, with
+A plan file is `actions: [{text, owner, target, target_assumed, measure, cost_estimate,
+benefit, done}]`: `text` and `owner` are required, `target` too unless the action is already
+`done` (its target is then the day it was done). `target_assumed: true` says the source gives
+no date (its timescale is "Ongoing", say): the target is one assumed to chase it by, and is
+printed "(assumed)". A bad file is refused before anything is written, with
 the file, the action's position (and line, for YAML) and the field.
 
 Recording an actual cost is not a step of the lifecycle: it moves no state and leaves the
@@ -35,18 +37,28 @@ from workflow.store.uow import Tx, UnitOfWork
 
 MAX_ACTIONS = 100
 MAX_FILE_BYTES = 1_000_000
-FIELDS = ("text", "owner", "target", "measure", "cost_estimate", "benefit", "done")
+FIELDS = (
+    "text",
+    "owner",
+    "target",
+    "target_assumed",
+    "measure",
+    "cost_estimate",
+    "benefit",
+    "done",
+)
 _MONEY = re.compile(r"^£?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
 _MOST = Decimal("999999999999.99")  # Numeric(14, 2)
 _DONE = re.compile(r"^done\s*[:=]?\s*(?P<day>\S*)$", re.IGNORECASE)
+_ASSUMED = re.compile(r"\s*\(assumed\)$", re.IGNORECASE)
 Lines = dict[tuple[int, str | None], int]
 """(action position, field or None for the action itself) -> its line in the file."""
 
 
 class PlannedAction(NamedTuple):
     """One action of a plan: what will be done, its owner's email, its target date; and,
-    where given, how its effect is measured, its estimated cost and benefit, and the day it
-    was already done."""
+    where given, how its effect is measured, its estimated cost and benefit, the day it was
+    already done, and whether its target is assumed (the source gives none)."""
 
     text: str
     owner: str
@@ -55,6 +67,7 @@ class PlannedAction(NamedTuple):
     cost_estimate: Decimal | None = None
     benefit: str | None = None
     done: date | None = None
+    target_assumed: bool = False
 
 
 class PlanFileError(BadInput):
@@ -94,7 +107,8 @@ def parse_money(value: Any, what: str = "amount") -> Decimal:
 
 def parse_action(spec: str, number: int) -> PlannedAction:
     """An action given as "TEXT|OWNER_EMAIL|YYYY-MM-DD", or, already done,
-    "TEXT|OWNER_EMAIL|YYYY-MM-DD|done:YYYY-MM-DD" (the target may then be left empty)."""
+    "TEXT|OWNER_EMAIL|YYYY-MM-DD|done:YYYY-MM-DD" (the target may then be left empty); a
+    target written "YYYY-MM-DD (assumed)" is one the source does not give."""
     parts = spec.rsplit("|", 3)
     done_part = _DONE.match(parts[-1].strip()) if len(parts) == 4 else None
     if done_part is None:
@@ -106,9 +120,9 @@ def parse_action(spec: str, number: int) -> PlannedAction:
     done = parse_day(done_part["day"], f"action {number}: done") if done_part else None
     if not target and done is not None:
         return PlannedAction(text, owner.lower(), done, done=done)
-    return PlannedAction(
-        text, owner.lower(), parse_day(target, f"action {number}: target"), done=done
-    )
+    assumed = _ASSUMED.search(target) is not None
+    day = parse_day(_ASSUMED.sub("", target), f"action {number}: target")
+    return PlannedAction(text, owner.lower(), day, done=done, target_assumed=assumed)
 
 
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -197,6 +211,12 @@ class _Reader:
         except BadInput as exc:
             raise self.fail(field, str(exc)) from None
 
+    def flag(self, field: str) -> bool:
+        value = self.item.get(field, False)
+        if not isinstance(value, bool):
+            raise self.fail(field, "expected true or false")
+        return value
+
     def money(self, field: str) -> Decimal | None:
         value = self.item.get(field)
         try:
@@ -216,6 +236,9 @@ def _action(file: str, number: int, item: Any, lines: Lines) -> PlannedAction:
     done, target = read.day("done"), read.day("target")
     if target is None and done is None:
         raise read.fail("target", "required (unless the action is already done)")
+    assumed = read.flag("target_assumed")
+    if assumed and target is None:
+        raise read.fail("target_assumed", "an assumed target needs its date in target")
     return PlannedAction(
         text=text or "",
         owner=(owner or "").lower(),
@@ -224,6 +247,7 @@ def _action(file: str, number: int, item: Any, lines: Lines) -> PlannedAction:
         cost_estimate=read.money("cost_estimate"),
         benefit=read.text("benefit"),
         done=done,
+        target_assumed=assumed,
     )
 
 

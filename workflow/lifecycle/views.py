@@ -63,6 +63,7 @@ class RecSummary:
     target_original: date | None
     category: str
     """A recommendation, an area for improvement or a cause of concern."""
+    target_assumed: bool  # the source gives no target: this one is assumed
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class ActionView:
     cost_estimate: Decimal | None = None
     benefit: str | None = None
     cost_actual: Decimal | None = None
+    target_assumed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +179,7 @@ def _summary_select() -> Select[Any]:
             _r.update_due,
             _r.target_date,
             _r.original_target_date,
+            _r.target_assumed,
             _r.signed_off_by,
             _r.signed_off_at,
             _r.completion_evidence,
@@ -210,6 +213,7 @@ def _summary_fields(row: Any, today: date) -> dict[str, Any]:
         "target": row.target_date,
         "target_original": row.original_target_date,
         "category": row.category,
+        "target_assumed": bool(row.target_assumed),
     }
 
 
@@ -292,6 +296,7 @@ def _actions(conn: Connection, rec_id: int) -> tuple[ActionView, ...]:
     rows = conn.execute(
         select(a.number, a.text, owner.c.email, a.target_date, a.done_at, a.dropped_reason)
         .add_columns(a.measure, a.cost_estimate, a.benefit_estimate, a.cost_actual)
+        .add_columns(a.target_assumed)
         .join(owner, owner.c.id == a.owner_id)
         .where(a.rec_id == rec_id)
         .order_by(a.number)
@@ -324,19 +329,8 @@ def _updates(conn: Connection, rec_id: int) -> tuple[UpdateView, ...]:
 
 def _extensions(conn: Connection, rec_id: int) -> tuple[ExtensionView, ...]:
     c = extension.c
-    rows = conn.execute(
-        select(
-            c.from_date,
-            c.to_date,
-            c.reason,
-            c.status,
-            c.requested_by,
-            c.decided_by,
-            c.decision_reason,
-        )
-        .where(c.rec_id == rec_id)
-        .order_by(c.id)
-    )
+    shown = (c.from_date, c.to_date, c.reason, c.status, c.requested_by, c.decided_by)
+    rows = conn.execute(select(*shown, c.decision_reason).where(c.rec_id == rec_id).order_by(c.id))
     return tuple(ExtensionView(*row) for row in rows)
 
 

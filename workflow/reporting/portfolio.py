@@ -55,6 +55,8 @@ class RecFacts:
     rag: str | None = None
     category: str = "recommendation"
     owner_title: str | None = None
+    target_assumed: bool = False
+    """The target is one assumed to chase it by (the source gives none): "(assumed)"."""
     successor_why: str | None = None
 
 
@@ -87,6 +89,7 @@ _FACTS = (
         _r.update_due,
         _r.target_date,
         _r.original_target_date,
+        _r.target_assumed,
         _r.state_changed_at,
         _r.signed_off_at,
         _r.closure_note,
@@ -123,6 +126,7 @@ def _facts(row: Any) -> RecFacts:
         closure_note=row.closure_note,
         category=row.category,
         owner_title=row.title,
+        target_assumed=bool(row.target_assumed),
     )
 
 

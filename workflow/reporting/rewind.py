@@ -100,6 +100,7 @@ def rewind(
         )
         f.due = due_in_state(state, *dates)
         f.target = dates[3]
+        f.target_assumed = bool(v.get("target_assumed"))
         f.state_changed_at = past.state_changed_at or f.state_changed_at
         f.signed_off_at = past.signed_off_at if state == "complete" else None
         if state not in CLOSED:

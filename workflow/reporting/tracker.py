@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 
 from workflow.errors import UnknownReport
 from workflow.lifecycle.rag import rag_rule_text
-from workflow.reporting.dates import long_day, published_text
+from workflow.reporting.dates import assumed_mark, long_day, published_text
 from workflow.reporting.documents import Document, Heading, Paragraph, Table, content_widths
 from workflow.reporting.portfolio import RecFacts, load_recommendations, reports_info
 from workflow.reporting.story import local_day, owner_text
@@ -238,9 +238,10 @@ def _lead_cell(f: RecFacts, written: AsWritten) -> str:
 def _target(f: RecFacts) -> str:
     if f.target is None:
         return "No plan agreed yet"
+    target = long_day(f.target) + assumed_mark(f.target_assumed)
     if f.original_target and f.original_target != f.target:
-        return f"{long_day(f.target)} (revised; originally {long_day(f.original_target)})"
-    return long_day(f.target)
+        return f"{target} (revised; originally {long_day(f.original_target)})"
+    return target
 
 
 def _timescale(f: RecFacts, written: AsWritten) -> str:

@@ -93,6 +93,9 @@ recommendation = Table(
     Column("update_due", Date),
     Column("target_date", Date),
     Column("original_target_date", Date),
+    # True: the plan's target is not given by the source (its timescale says "Ongoing", say),
+    # so a date was assumed to chase it by; printed "(assumed)". An approved revision clears it.
+    Column("target_assumed", Boolean, nullable=False, server_default=text("false")),
     # The earliest of the due dates that apply now: what the sweep and `--overdue` scan.
     Column("next_due", Date),
     Column("signed_off_by", UserText(254)),
@@ -134,6 +137,7 @@ action = Table(
     Column("text", UserText(), nullable=False),
     Column("owner_id", ForeignKey("person.id"), nullable=False),
     Column("target_date", Date, nullable=False),
+    Column("target_assumed", Boolean, nullable=False, server_default=text("false")),
     Column("measure", UserText()),
     Column("cost_estimate", Numeric(14, 2)),
     Column("benefit_estimate", UserText()),
