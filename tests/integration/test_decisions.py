@@ -24,7 +24,7 @@ from workflow.directory.decisions import (
     done_decision,
     list_decisions,
 )
-from workflow.directory.people import set_active
+from workflow.directory.people import add_person, set_active
 from workflow.errors import (
     AlreadyExists,
     BadInput,
@@ -320,3 +320,33 @@ def test_the_command_line_adds_lists_and_closes(
         assert tx.conn.execute(select(func.count()).select_from(decision)).scalar_one() == 2
     assert run([*db, "audit", "verify"]) == 0  # the decisions' events keep the chain whole
     assert "the chain is intact" in capsys.readouterr().out
+
+
+def test_the_papers_name_a_decisions_owner_with_their_title(
+    uow: UnitOfWork, clock: FixedClock, codes: list[str]
+) -> None:
+    """As they name a recommendation's owner: "name, title"; the name alone without one."""
+    tess = "tess@example.org"
+    add_person(uow, tess, name="Tess Title", roles=["owner"], title="Head of CJ", actor=ILAU)
+    add_decision(
+        uow,
+        BOARD_NAME,
+        meeting=date(2003, 11, 20),
+        rec=codes[1],
+        text="Cost the new suites",
+        owner=tess,
+        due=date(2004, 3, 1),
+        actor=ILAU,
+    )
+    add_meeting(uow, BOARD_NAME, date(2004, 2, 5), actor=ILAU)
+    at(clock, "2004-02-05")
+    agenda = generate_agenda(uow, BOARD_NAME, day=date(2004, 2, 5))
+    rows = agenda.items[0].detail["rows"]
+    assert [(r[3], r[4]) for r in rows] == [
+        (TEXT, "Olive Other"),
+        ("Cost the new suites", "Tess Title, Head of CJ"),
+    ]
+    doc = committee_report(uow, agenda)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and "Decided" in b.headers]
+    assert [r[4] for r in table.rows] == ["Olive Other", "Tess Title, Head of CJ"]
+    assert not any(tess in cell for r in table.rows for cell in r)

@@ -31,6 +31,15 @@ class UnknownDecision(BadInput):
         super().__init__(f"no decision {decision_id}")
 
 
+class BadDecision(BadInput):
+    """One input of a new decision refused: `field` names it as the API's body and the web's
+    form do (committee, meeting, rec, text, owner, due), so that either can point at it."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(problem)
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A committee's decision as listed: at which meeting, about which recommendation, what,
@@ -47,6 +56,7 @@ class Decision:
     owner_name: str = field(default="", metadata=INTERNAL)
     done_by: str | None = field(default=None, metadata=INTERNAL)
     created_at: datetime | None = field(default=None, metadata=INTERNAL)
+    owner_title: str | None = field(default=None, metadata=INTERNAL)
 
     def open_at(self, at: datetime) -> bool:
         """Whether it was still open at `at`."""
@@ -67,6 +77,7 @@ def _select() -> Select[Any]:
             person.c.name,
             _d.done_by,
             _d.created_at,
+            person.c.title,
         )
         .join(committee, committee.c.id == _d.committee_id)
         .join(recommendation, recommendation.c.id == _d.rec_id)
@@ -95,15 +106,19 @@ def _recommendation(conn: Connection, code: str) -> Any:
 
 
 def _check_dates(tx: Tx, meeting: date, due: date) -> None:
-    check_day(meeting, "--meeting")
-    check_day(due, "--due")
+    for name, day in (("meeting", meeting), ("due", due)):
+        try:
+            check_day(day, name)
+        except BadInput as exc:
+            raise BadDecision(name, str(exc)) from None
     if meeting > tx.today:
-        raise BadInput(
-            f"--meeting {meeting}: a decision is recorded once its meeting has been held "
-            f"(today is {tx.today})"
+        raise BadDecision(
+            "meeting",
+            f"meeting {meeting}: a decision is recorded once its meeting has been held "
+            f"(today is {tx.today})",
         )
     if due < meeting:
-        raise BadInput(f"--due {due} is before the meeting ({meeting}) that decided it")
+        raise BadDecision("due", f"due {due} is before the meeting ({meeting}) that decided it")
 
 
 def add_decision(
@@ -121,14 +136,16 @@ def add_decision(
     for `owner` to do by `due` (ilau or secretary). The meeting is added if not yet known."""
     words = " ".join(text.split())
     if not words:
-        raise BadInput("--text: say what was decided")
+        raise BadDecision("text", "text: say what was decided")
     with uow.write() as tx:
         recorded = acting_as(tx, actor, PERMISSION)
         com = get_committee(tx.conn, committee_name)
         found = _recommendation(tx.conn, rec)
         who = get_person(tx.conn, owner)
         if not who.active:
-            raise BadInput(f"{who.email} is not active: a decision needs an active owner")
+            raise BadDecision(
+                "owner", f"{who.email} is not active: a decision needs an active owner"
+            )
         _check_dates(tx, meeting, due)
         insert_meeting(tx, com, meeting, recorded)
         new_id: int = tx.conn.execute(

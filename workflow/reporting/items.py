@@ -11,6 +11,7 @@ from workflow.directory.decisions import Decision
 from workflow.plain import INTERNAL, OMIT_DEFAULT
 from workflow.reporting.portfolio import RecFacts
 from workflow.reporting.story import (
+    decision_owner_text,
     latest_text,
     next_due_text,
     overdue_reasons,
@@ -125,7 +126,7 @@ def decision_items(decisions: list[Decision], at: datetime, today: date) -> list
             d.meeting.isoformat(),
             d.rec,
             d.text,
-            d.owner_name or d.owner,
+            decision_owner_text(d),
             d.due.isoformat(),
             _decision_status(d, at, today),
         ]

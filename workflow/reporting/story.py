@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from states import OPEN
+from workflow.directory.decisions import Decision
 from workflow.mail.compose import KIND_LABEL
 from workflow.reporting.portfolio import RecFacts
 
@@ -22,15 +23,25 @@ def local_day(when: datetime, zone: ZoneInfo) -> str:
     return when.astimezone(zone).date().isoformat()
 
 
-def owner_text(f: RecFacts) -> str:
-    """The owner as papers name them: "Owen Owner, Head of TP"; their address only when the
-    directory has no name; "(none)" without an owner."""
-    if f.owner is None:
+def person_text(email: str | None, name: str | None, title: str | None) -> str:
+    """A person as papers name them: "Owen Owner, Head of TP"; their address only when the
+    directory has no name; "(none)" without anyone."""
+    if email is None:
         return "(none)"
-    name = f.owner_name or f.owner
-    if f.owner_title and f.owner_title.casefold() != name.casefold():
-        return f"{name}, {f.owner_title}"
-    return name
+    shown = name or email
+    if title and title.casefold() != shown.casefold():
+        return f"{shown}, {title}"
+    return shown
+
+
+def owner_text(f: RecFacts) -> str:
+    """A recommendation's owner as papers name them (see `person_text`)."""
+    return person_text(f.owner, f.owner_name, f.owner_title)
+
+
+def decision_owner_text(d: Decision) -> str:
+    """A committee decision's owner as papers name them (see `person_text`)."""
+    return person_text(d.owner, d.owner_name, d.owner_title)
 
 
 def state_text(f: RecFacts) -> str:

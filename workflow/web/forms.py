@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from workflow.chasing.escalations import escalate
 from workflow.clock import parse_day
-from workflow.errors import BadInput
+from workflow.directory.decisions import BadDecision, add_decision
+from workflow.errors import BadInput, UnknownCommittee, UnknownPerson
 from workflow.lifecycle import service as svc
 from workflow.lifecycle.evidence import StoredFile
 from workflow.lifecycle.plans import PlannedAction, parse_money, record_cost
@@ -222,6 +223,30 @@ def _complete(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
     svc.complete(uow, code, actor, evidence=evidence, expected_version=s.version)
 
 
+def _decision(uow: UnitOfWork, code: str, actor: str, s: Submission) -> None:
+    """What a committee decided about this recommendation; the service checks the rest and
+    names the field at fault, which the page then points at."""
+    committee = _need(s.fields, "committee", "Choose the committee that decided")
+    meeting = _day(s.fields, "meeting", "the day of the meeting")
+    text = _need(s.fields, "text", "Enter what was decided")
+    owner = _need(s.fields, "owner", "Choose who is to carry it out")
+    due = _day(s.fields, "due", "the date it is due")
+    try:
+        add_decision(
+            uow, committee, meeting=meeting, rec=code, text=text, owner=owner, due=due, actor=actor
+        )
+    except BadDecision as exc:
+        raise FieldError(exc.field, _sentence(str(exc))) from None
+    except UnknownCommittee:
+        raise FieldError("committee", f"There is no committee {committee!r}") from None
+    except UnknownPerson:
+        raise FieldError("owner", f"There is nobody with the email {owner}") from None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 Handler = Callable[[UnitOfWork, str, str, Submission], None]
 
 # form -> (the event it fires, what it does, what the page then says)
@@ -242,6 +267,7 @@ FORMS: dict[str, tuple[str, Handler, str]] = {
     "supersede": ("supersede", _supersede, "It is superseded."),
     "reopen": ("reopen", _reopen, "It is reopened."),
     "complete": ("complete", _complete, "It is signed off as complete."),
+    "decision": ("decision.add", _decision, "The committee's decision is recorded."),
 }
 
 # Which field a guard's refusal is about, so the error summary can link to it.

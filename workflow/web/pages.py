@@ -25,6 +25,7 @@ from workflow.errors import BadInput
 from workflow.lifecycle import service as svc
 from workflow.lifecycle import worklists
 from workflow.reporting.agenda import stored_items
+from workflow.reporting.story import decision_owner_text
 from workflow.store.uow import UnitOfWork
 from workflow.web.auth import current_person, follow_mail_link, sign_in_page, web_of
 from workflow.web.errors import forbidden, not_found
@@ -115,6 +116,7 @@ def _home_lists(uow: UnitOfWork, me: Person) -> dict[str, Any]:
     recorder = may(me, "decision.record")  # who may record them may mark anyone's done
     decisions = list_decisions(uow, open_only=True, owner=None if recorder else me.email)
     found["decisions"] = [d for d in decisions if d.owner == me.email]
+    found["decision_owners"] = {d.id: decision_owner_text(d) for d in decisions}
     if recorder:
         found["others_decisions"] = [d for d in decisions if d.owner != me.email]
     roles = set(me.roles)

@@ -15,6 +15,8 @@ from starlette.responses import RedirectResponse, Response
 from config.logging import get_logger
 from states import DEGREES, EventNotAllowed, GuardRefused, NotPermitted
 from workflow.chasing.escalations import list_escalations
+from workflow.directory.committees import list_committees
+from workflow.directory.decisions import PERMISSION as DECISION_PERMISSION
 from workflow.directory.decisions import list_decisions
 from workflow.directory.people import Person, list_people, names_of
 from workflow.errors import BadInput, Conflict, UnknownRecommendation
@@ -23,12 +25,13 @@ from workflow.lifecycle.evidence import EvidenceRefused, evidence_files, path_of
 from workflow.lifecycle.offers import offers_for
 from workflow.lifecycle.views import ActionView
 from workflow.mail.links import rec_path
+from workflow.reporting.story import decision_owner_text
 from workflow.store.uow import UnitOfWork
 from workflow.web.auth import unsafe_request_ok, web_of
 from workflow.web.errors import forbidden, not_found, problem
 from workflow.web.forms import FORMS, GUARD_FIELD, FieldError, Submission
 from workflow.web.pages import acting, reading, signed_in, signed_in_reading
-from workflow.web.render import page
+from workflow.web.render import may, page
 
 log = get_logger("rectrack.web")
 CHUNK = 1 << 16
@@ -48,8 +51,10 @@ def _page_data(uow: UnitOfWork, code: str, who: Person) -> dict[str, Any] | None
     emails = {view.owner, *(a.owner for a in view.actions), *(h.actor for h in view.history)}
     with uow.read() as tx:
         names = names_of(tx.conn, {e for e in emails if e})
-    chooses = {"plan", "reassign"} & set(offered.events)  # the forms that list people
+    records = may(who, DECISION_PERMISSION)  # the decision form, offered by the table alone
+    chooses = records or bool({"plan", "reassign"} & set(offered.events))  # forms listing people
     people = [p for p in list_people(uow) if p.active] if chooses else []
+    decisions = list_decisions(uow, rec=view.id)
     return {
         "rec": view,
         "offers": offered.events,
@@ -61,7 +66,9 @@ def _page_data(uow: UnitOfWork, code: str, who: Person) -> dict[str, Any] | None
         "degrees": DEGREES,
         "today": uow.clock.today(),
         "costs": offered.costs,
-        "decisions": list_decisions(uow, rec=view.id),
+        "decisions": decisions,
+        "decision_owners": {d.id: decision_owner_text(d) for d in decisions},
+        "committees": list_committees(uow) if records else None,
         "totals": _totals(view.actions),
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from workflow.web.api import reads
+from workflow.web.api import decisions, reads
 from workflow.web.api.events import build_router
 from workflow.web.api.problems import HANDLERS
 from workflow.web.context import Web
@@ -31,6 +31,7 @@ def create_api(web: Web) -> FastAPI:
         exception_handlers=HANDLERS,
     )
     api.include_router(reads.router)
+    api.include_router(decisions.router)
     api.include_router(build_router())
     api.state.web = web
     return api

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from config.logging import get_logger
 from states import EventNotAllowed, GuardRefused, NotPermitted, Refused
+from workflow.directory.decisions import BadDecision, UnknownDecision
 from workflow.errors import (
     BadInput,
     BadText,
@@ -40,7 +41,7 @@ _TITLES = {
     422: "Refused by a guard",
     500: "Internal error",
 }
-_UNKNOWN = (UnknownRecommendation, UnknownReport, UnknownCommittee, UnknownPerson)
+_UNKNOWN = (UnknownRecommendation, UnknownReport, UnknownCommittee, UnknownPerson, UnknownDecision)
 
 
 class ApiProblem(Exception):
@@ -122,6 +123,8 @@ async def on_engine(request: Request, exc: Exception) -> Response:
         extra["guard"] = exc.guard
     if isinstance(exc, BadText):
         extra["field"] = exc.where
+    if isinstance(exc, BadDecision):
+        extra["field"] = exc.field
     return problem_response(request, status, str(exc), **extra)
 
 
