@@ -58,12 +58,18 @@ def emit_json(value: Any) -> None:
     click.echo(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
-    """Print rows under headers, each column as wide as its widest cell."""
+def table(
+    rows: Sequence[Sequence[Any]], headers: Sequence[str], notes: Sequence[str | None] = ()
+) -> None:
+    """Print rows under headers, each column as wide as its widest cell; a row's note (the
+    same place in `notes`), if it has one, on the line below it, under its second column."""
     cells = [[printable(h) for h in headers]] + [[printable(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for row in cells:
+    for i, row in enumerate(cells):
         click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        note = notes[i - 1] if 0 < i <= len(notes) else None
+        if note:
+            click.echo(" " * (widths[0] + 2) + printable(note))
 
 
 def shorten(text: str | None, width: int = 60) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
@@ -15,7 +15,7 @@ from workflow.cli.app import cli, json_option, pass_app, whole
 from workflow.cli.exits import FAILED
 from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.mail.delivery import deliver
-from workflow.mail.outbox import list_outbox
+from workflow.mail.outbox import AttachedFile, list_outbox
 
 
 @cli.command("sweep")
@@ -88,7 +88,7 @@ def outbox() -> None:
 @json_option
 @pass_app
 def outbox_list(app: App, status: str | None, as_json: bool) -> None:
-    """Messages in the outbox."""
+    """Messages in the outbox, and the files that go with them."""
     with app.uow() as uow:
         found = list_outbox(uow, status=status)
     if as_json:
@@ -97,7 +97,17 @@ def outbox_list(app: App, status: str | None, as_json: bool) -> None:
     table(
         [(m.id, m.status, m.attempts, m.to, shorten(m.subject, 60)) for m in found],
         ["#", "STATUS", "TRIES", "TO", "SUBJECT"],
+        [_attachments_line(m.attachments) for m in found],
     )
+
+
+def _attachments_line(files: Sequence[AttachedFile]) -> str | None:
+    """attachments: ilau-monthly-2004-03.docx (24 KB); none for a message without files."""
+    from workflow.web.filters import size  # the web pages' sizes, the same words
+
+    if not files:
+        return None
+    return "attachments: " + ", ".join(f"{f.filename} ({size(f.size)})" for f in files)
 
 
 @outbox.command("send")

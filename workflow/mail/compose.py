@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from notifications.render import render
-from workflow.mail.outbox import Mail
+from workflow.mail.outbox import Attachment, Mail
 from workflow.store.uow import Links
 
 KIND_LABEL = {
@@ -289,3 +289,14 @@ def agenda_notice(
         today=today.isoformat(),
     )
     return Mail("agenda", email, rendered, recs)
+
+
+def monthly_notices(
+    recipients: Iterable[str], title: str, month: date, report: Attachment
+) -> list[Mail]:
+    """The ILAU's monthly report (its `title`, for `month`), one message per recipient, each
+    with the report's file attached."""
+    subject = f"{title}, {month:%B %Y}"
+    # The same words for everyone: rendered once, however many receive it.
+    rendered = render("monthly", subject, month=f"{month:%B %Y}", filename=report.filename)
+    return [Mail("monthly", to, rendered, attachments=(report,)) for to in recipients]

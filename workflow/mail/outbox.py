@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Row, func, insert, select
 
 from notifications.render import Rendered
 from workflow.store.dialect import bulk_insert
@@ -105,8 +106,19 @@ def attachments_of(tx: Tx, ids: Iterable[int]) -> dict[int, list[Attachment]]:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachedFile:
+    """A file that goes with a message, as the outbox lists it: its size in bytes, not its
+    content."""
+
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxEntry:
-    """A message in the outbox: to whom, about what, and how its delivery stands."""
+    """A message in the outbox: to whom, about what, how its delivery stands, and the files
+    that go with it."""
 
     id: int
     created_at: datetime
@@ -119,40 +131,59 @@ class OutboxEntry:
     next_attempt_at: datetime | None
     last_error: str | None
     sent_at: datetime | None
+    attachments: tuple[AttachedFile, ...] = ()
 
 
 def list_outbox(uow: UnitOfWork, *, status: str | None = None) -> list[OutboxEntry]:
-    """Messages in the outbox, oldest first; only those with `status`, if given."""
-    o = outbox.c
-    stmt = select(
-        o.id,
-        o.created_at,
-        o.kind,
-        o.recipient,
-        o.subject,
-        o.recs,
-        o.status,
-        o.attempts,
-        o.next_attempt_at,
-        o.last_error,
-        o.sent_at,
-    ).order_by(o.id)
+    """Messages in the outbox, oldest first, each with its files; only those with `status`,
+    if given."""
+    o, a = outbox.c, outbox_attachment.c
+    # One statement for the messages and their files (a row per file, one for a message with
+    # none): one snapshot, even under PostgreSQL's read committed, and no query per message.
+    # The database counts the files' bytes; their contents are not read.
+    stmt = (
+        select(
+            o.id,
+            o.created_at,
+            o.kind,
+            o.recipient,
+            o.subject,
+            o.recs,
+            o.status,
+            o.attempts,
+            o.next_attempt_at,
+            o.last_error,
+            o.sent_at,
+            a.filename,
+            a.content_type,
+            func.length(a.content).label("size"),
+        )
+        .select_from(outbox.outerjoin(outbox_attachment, a.outbox_id == o.id))
+        .order_by(o.id, a.id)
+    )
     if status is not None:
         stmt = stmt.where(o.status == status)
     with uow.read() as tx:
-        return [
-            OutboxEntry(
-                r.id,
-                r.created_at,
-                r.kind,
-                r.recipient,
-                r.subject,
-                r.recs.split() if r.recs else [],
-                r.status,
-                r.attempts,
-                r.next_attempt_at if r.status == "pending" else None,
-                r.last_error,
-                r.sent_at,
-            )
-            for r in tx.conn.execute(stmt)
-        ]
+        rows = tx.conn.execute(stmt).all()
+    return [_entry(list(group)) for _, group in groupby(rows, key=lambda r: r.id)]
+
+
+def _entry(rows: list[Row[*tuple[Any, ...]]]) -> OutboxEntry:
+    """One message from its rows of `list_outbox`, one per file."""
+    r = rows[0]
+    return OutboxEntry(
+        r.id,
+        r.created_at,
+        r.kind,
+        r.recipient,
+        r.subject,
+        r.recs.split() if r.recs else [],
+        r.status,
+        r.attempts,
+        r.next_attempt_at if r.status == "pending" else None,
+        r.last_error,
+        r.sent_at,
+        tuple(
+            AttachedFile(f.filename, f.content_type, f.size) for f in rows if f.filename is not None
+        ),
+    )

@@ -1,6 +1,6 @@
 """Circulating the monthly report (002 §5, §16): once a month, on or after the day of the
 settings' `[monthly]`, one e-mail per recipient is queued in the outbox with the report's DOCX
-attached.
+attached (its words are the `monthly` templates, composed in `workflow.mail.compose`).
 
 Once a month, whatever runs it: the sending is recorded in the trail as `monthly.send` with
 the note "monthly:YYYY-MM", and the transaction that queues the mail first holds the end of
@@ -11,7 +11,6 @@ scheduler and a person at the command line, cannot both send it.
 from __future__ import annotations
 
 import hashlib
-import html
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,8 +18,8 @@ from sqlalchemy import select
 
 from config.monthly import MonthlySettings
 from workflow.directory.people import operator_or
-from workflow.mail.outbox import Attachment, Mail, enqueue_one
-from workflow.reporting.documents import Document
+from workflow.mail.compose import monthly_notices
+from workflow.mail.outbox import Attachment, enqueue_one
 from workflow.reporting.documents.write import document_files
 from workflow.reporting.monthly import monthly_report
 from workflow.store.dialect import lock_chain
@@ -81,11 +80,13 @@ def send_monthly(
     doc = monthly_report(uow, timezone)
     [(_, content)] = document_files(doc, "docx", file_name(today), when=uow.clock.now())
     digest = hashlib.sha256(content).hexdigest()
+    report = Attachment(file_name(today), DOCX, content)
+    mails = monthly_notices(settings.recipients, doc.title, today, report)
     with uow.write() as tx:
         lock_chain(tx.conn)  # one sender at a time, from here to the commit
         if _sent(tx, key):
             return MonthlySending(month, (), skipped=f"the report for {month} was sent already")
-        ids = tuple(enqueue_one(tx, _mail(doc, to, today, content)) for to in settings.recipients)
+        ids = tuple(enqueue_one(tx, mail) for mail in mails)
         tx.audit.append(
             actor=recorded,
             event=EVENT,
@@ -99,21 +100,3 @@ def send_monthly(
             },
         )
     return MonthlySending(month, settings.recipients, ids, digest)
-
-
-def _mail(doc: Document, to: str, today: date, content: bytes) -> Mail:
-    from notifications.render import Rendered
-
-    subject = f"{doc.title}, {today:%B %Y}"
-    text = (
-        f"The Inspection Liaison and Analysis Unit's monthly progress report for "
-        f"{today:%B %Y} is attached ({file_name(today)}): forthcoming inspection visits, "
-        "new reports, progress on every open recommendation, those outstanding and those "
-        "repeated.\n"
-    )
-    return Mail(
-        "monthly",
-        to,
-        Rendered(subject, text, f"<p>{html.escape(text.strip())}</p>"),
-        attachments=(Attachment(file_name(today), DOCX, content),),
-    )
