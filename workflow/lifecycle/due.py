@@ -3,7 +3,6 @@ in calendar days or in England and Wales working days (`Due` itself is in `state
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -58,4 +57,5 @@ def after_event(
         return Due(plan=days(rule.plan_days))
     if event in ("plan", "update", "reopen"):
         return Due(update=days(rule.update_every_days), target=target)
-    return replace(before, target=target if state in ACTIVE else None)
+    # Built directly, not by `dataclasses.replace`: this runs on every event.
+    return Due(before.response, before.plan, before.update, target if state in ACTIVE else None)

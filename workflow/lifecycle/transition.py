@@ -5,12 +5,14 @@ This is the engine's hot path, so its statements are prepared once (see `fastsql
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import String, bindparam, select, type_coerce, update
 
 from config import Rule
 from states import Actor, Case, Due, Request, fire
@@ -45,7 +47,8 @@ _LOAD = Prepared(
         _r.last_update_at,
         report.c.key,
         report.c.kind,
-        report.c.responding_bodies,
+        # As stored (JSON text on SQLite): decoded by `_bodies`, once per distinct value.
+        type_coerce(report.c.responding_bodies, String),
         report.c.published,
         _owner.c.email,
         _actor.c.email,
@@ -100,6 +103,17 @@ class Loaded:
         return Due(c["response_due"], c["plan_due"], c["update_due"], c["target_date"])
 
 
+@lru_cache(maxsize=256)
+def _bodies_text(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+def _bodies(stored: Any) -> tuple[str, ...]:
+    """A report's responding bodies: JSON text on SQLite (a handful of distinct lists, so
+    decoded once each), already a list from PostgreSQL's driver."""
+    return _bodies_text(stored) if isinstance(stored, str) else tuple(stored)
+
+
 def load(tx: Tx, code: str, actor: str) -> Loaded:
     row = _LOAD.first(tx.conn, {"code": code, "actor": actor.strip().lower()})
     if row is None:
@@ -136,7 +150,7 @@ def load(tx: Tx, code: str, actor: str) -> Loaded:
         code=code,
         report=report_key,
         kind=kind,
-        bodies=tuple(bodies),
+        bodies=_bodies(bodies),
         statutory=bool(statutory),
         version=version,
         owner=owner,

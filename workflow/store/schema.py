@@ -52,14 +52,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name != "sqlite":
             return None
 
+        # The last instant bound, and its text: a transaction binds its one `now` several
+        # times (the row's and the audit event's). One tuple, replaced whole: thread-safe.
+        last: tuple[datetime | None, str | None] = (None, None)
+
         def bind(value: datetime | None) -> str | None:
+            nonlocal last
             if value is None:
                 return None
+            seen, text = last
+            if value is seen:
+                return text
+            given = value
             if value.tzinfo is not UTC:
                 if value.tzinfo is None:
                     raise ValueError(f"naive datetime {value!r}: instants must carry a timezone")
                 value = value.astimezone(UTC)
-            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            text = value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            last = (given, text)
+            return text
 
         return bind
 
