@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import world
+from tests.web_support import clock_of, sign_in
 from tests.world import ILAU, OWNER, advance
 from workflow.audit.replay import verify
 from workflow.chasing.escalations import list_escalations
@@ -23,6 +24,7 @@ from workflow.lifecycle import service as svc
 from workflow.lifecycle.views import show_recommendation
 from workflow.plain import plain
 from workflow.reporting.documents.markdown import to_markdown
+from workflow.reporting.monthly import monthly_report
 from workflow.reporting.tracker import tracker
 from workflow.store.tables import audit_event, recommendation
 from workflow.store.uow import UnitOfWork
@@ -157,3 +159,44 @@ def test_audit_verify_names_a_mark_changed_by_hand(uow: UnitOfWork, clock: Fixed
         found = verify(tx.conn)
     assert (found.ok, found.rec) == (False, R2)
     assert found.problem == "its target_assumed is True but its trail gives False"
+
+
+def _line(text: str, code: str) -> str:
+    found = [line for line in text.splitlines() if code in line and "|" in line]
+    assert found, code
+    return found[0]
+
+
+def test_the_monthly_report_marks_an_assumed_target_next_and_overdue(
+    uow: UnitOfWork, clock: FixedClock
+) -> None:
+    target = planned(uow, clock)
+    advance(clock, 35)
+    for code in (R1, R2):
+        svc.record_update(uow, code, OWNER, note="Going on")  # the next update after the target
+    advance(clock, 5)
+    text = to_markdown(monthly_report(uow))
+    progress = text.split("Progress on", 1)[1]
+    assert f"{target} (assumed)" in _line(progress, R1)
+    assert str(target) in _line(progress, R2) and "(assumed)" not in _line(progress, R2)
+    advance(clock, 30)
+    outstanding = to_markdown(monthly_report(uow)).split("Outstanding", 1)[1]
+    assert f"target date overdue by 10 days (due {target}, assumed)" in _line(outstanding, R1)
+    assert f"target date overdue by 10 days (due {target})" in _line(outstanding, R2)
+
+
+def test_the_page_marks_an_assumed_target(web: Any) -> None:
+    app, client = web
+    clock = clock_of(app)
+    target = clock.today() + timedelta(days=60)
+    with app.uow() as uow:
+        for code in (R1, R2):
+            svc.respond(uow, code, ILAU, body="MPS", text="Accepted")
+            svc.respond(uow, code, ILAU, body="MPA", text="Agreed")
+        actions = [plans.PlannedAction("Keep going", OWNER, target, target_assumed=True)]
+        svc.plan(uow, R1, OWNER, actions=actions)
+        svc.plan(uow, R2, OWNER, actions=[("Do it", OWNER, target)])
+    sign_in(client, app, OWNER)
+    first, second = client.get(f"/recs/{R1}").text, client.get(f"/recs/{R2}").text
+    assert first.count("(assumed)") == 2  # the target date, and the action's
+    assert "(assumed)" not in second

@@ -33,8 +33,8 @@ from workflow.reporting.portfolio import (
 )
 from workflow.reporting.rewind import repeats_at
 from workflow.reporting.story import (
-    due_cell,
     latest_text,
+    next_due_cell,
     outstanding_reasons,
     owner_text,
     plural,
@@ -193,7 +193,7 @@ def _open_table(open_: list[RecFacts], zone: ZoneInfo, today: date) -> Table:
                 f.state.replace("_", " "),
                 f.degree,
                 latest_text(f, zone),
-                due_cell(f.due.next, today),
+                next_due_cell(f, today),
                 f.rag or "",
             )
             for f in open_

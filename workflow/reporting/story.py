@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from states import OPEN
 from workflow.directory.decisions import Decision
 from workflow.mail.compose import KIND_LABEL
+from workflow.reporting.dates import assumed_mark
 from workflow.reporting.portfolio import RecFacts
 
 NO_UPDATE = "No progress update yet."
@@ -69,23 +70,37 @@ def _named(f: RecFacts) -> tuple[tuple[str, date | None], ...]:
 
 def overdue_reasons(f: RecFacts, today: date) -> list[str]:
     """Each date an open recommendation has missed, with the days since: "progress update
-    overdue by 84 days (due 2004-06-09)"."""
+    overdue by 84 days (due 2004-06-09)", or "(due 2003-03-31, assumed)" for an assumed
+    target."""
     if f.state not in OPEN:
         return []
     return [
         f"{KIND_LABEL[kind].lower()} overdue by {plural((today - d).days, 'day')} "
-        f"(due {d.isoformat()})"
+        f"(due {d.isoformat()}{', assumed' if _assumed(f, kind) else ''})"
         for kind, d in _named(f)
         if d is not None and d < today
     ]
 
 
-def due_cell(day: date | None, today: date) -> str:
-    """A due date as a table cell: "2004-05-28", or "2003-12-29 (overdue by 126 days)"."""
+def _assumed(f: RecFacts, kind: str) -> str:
+    """ " (assumed)" after a target the source does not give."""
+    return assumed_mark(kind == "target" and f.target_assumed)
+
+
+def due_cell(day: date | None, today: date, assumed: bool = False) -> str:
+    """A due date as a table cell: "2004-05-28", or "2003-12-29 (overdue by 126 days)";
+    " (assumed)" after it if it is an assumed target."""
     if day is None:
         return ""
     late = (today - day).days
-    return day.isoformat() + (f" (overdue by {plural(late, 'day')})" if late > 0 else "")
+    shown = day.isoformat() + assumed_mark(assumed)
+    return shown + (f" (overdue by {plural(late, 'day')})" if late > 0 else "")
+
+
+def next_due_cell(f: RecFacts, today: date) -> str:
+    """The next date an open recommendation owes, as a table cell (see `due_cell`)."""
+    day, kind = f.due.next, f.due.next_kind
+    return due_cell(day, today, kind == "target" and f.target_assumed)
 
 
 def next_due_text(f: RecFacts, today: date) -> str | None:
@@ -97,7 +112,7 @@ def next_due_text(f: RecFacts, today: date) -> str | None:
     if not coming or coming[0][0] < today:
         return None
     day, kind = coming[0]
-    return f"next: {KIND_LABEL[kind].lower()} due {day.isoformat()}"
+    return f"next: {KIND_LABEL[kind].lower()} due {day.isoformat()}{_assumed(f, kind)}"
 
 
 def outstanding_reasons(f: RecFacts, today: date) -> list[str]:
