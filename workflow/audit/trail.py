@@ -93,12 +93,13 @@ class AuditWriter:
     writes, so that concurrent writers queue for the shortest time and never deadlock on it.
     """
 
-    __slots__ = ("_conn", "_now", "_rows", "via")
+    __slots__ = ("_conn", "_head", "_now", "_rows", "via")
 
     def __init__(self, conn: Connection, now: datetime) -> None:
         self._conn = conn
         self._now = now
         self._rows: list[dict[str, Any]] = []
+        self._head: tuple[int, str] | None = None
         self.via: str | None = None
         """What the acts came through (an API token): recorded in each event's changes."""
 
@@ -135,12 +136,21 @@ class AuditWriter:
     def pending(self) -> int:
         return len(self._rows)
 
+    def head_seen(self, seq: int | None, hash_: str | None) -> None:
+        """See `Journal.head_seen`: kept on SQLite only. PostgreSQL's writers queue for the
+        chain only in `flush`, so a head read earlier may be stale there."""
+        if self._conn.dialect.name == "sqlite":
+            self._head = (seq, hash_ or GENESIS) if seq is not None else (0, GENESIS)
+
     def flush(self) -> None:
         if not self._rows:
             return
-        lock_chain(self._conn)  # the chain is a line: one transaction appends at a time
-        head = HEAD.first(self._conn)
-        seq, prev = (head[0], head[1]) if head else (0, GENESIS)
+        if self._head is not None:  # read under this transaction's write lock (SQLite)
+            seq, prev = self._head
+        else:
+            lock_chain(self._conn)  # the chain is a line: one transaction appends at a time
+            head = HEAD.first(self._conn)
+            seq, prev = (head[0], head[1]) if head else (0, GENESIS)
         for row in self._rows:
             seq += 1
             row["id"], row["prev_hash"] = seq, prev
@@ -150,3 +160,4 @@ class AuditWriter:
         else:
             bulk_insert(self._conn, audit_event, self._rows)
         self._rows.clear()
+        self._head = None

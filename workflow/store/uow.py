@@ -45,6 +45,12 @@ class Journal(Protocol):
 
     def flush(self) -> None: ...
 
+    def head_seen(self, seq: int | None, hash_: str | None) -> None:
+        """The chain's head (None, None: no event yet) as a statement of this transaction
+        read it; on SQLite, whose BEGIN IMMEDIATE holds the one write lock from the start,
+        it is still the head at the end, and `flush` need not read it again."""
+        ...
+
 
 JournalFactory = Callable[[Connection, datetime], Journal]
 
