@@ -127,6 +127,7 @@ def _bodies(stored: Any) -> tuple[str, ...]:
 
 
 def load(tx: Tx, code: str, actor: str) -> Loaded:
+    """Recommendation `code` and the person `actor` who fires an event on it."""
     params = {"code": code, "actor": actor.strip().lower()}
     if tx.dialect == "sqlite":
         row = _LOAD_WITH_HEAD.first(tx.conn, params)
@@ -137,6 +138,10 @@ def load(tx: Tx, code: str, actor: str) -> Loaded:
         row = _LOAD.first(tx.conn, params)
     if row is None:
         raise UnknownRecommendation(code)
+    return _loaded(row, actor)
+
+
+def _loaded(row: tuple[Any, ...], actor: str) -> Loaded:
     (
         rid,
         code,
