@@ -35,8 +35,8 @@ class _Compiled:
     sql: str
     defaults: dict[str, Any]
     binders: tuple[tuple[str, Processor], ...]
-    readers: tuple[Processor | None, ...]
-    any_reader: bool
+    readers: tuple[tuple[int, Processor], ...]
+    """(column position, result processor) for the columns that have one."""
 
 
 class Prepared:
@@ -85,17 +85,16 @@ class Prepared:
             ).bind_processor(dialect)
             if proc is not None:
                 binders.append((name, proc))
-        readers: tuple[Processor | None, ...] = ()
+        readers: list[tuple[int, Processor]] = []
         if isinstance(self.statement, Select):
-            readers = tuple(
-                _processor(col.type, dialect, "prepared_result")
-                or col.type.dialect_impl(dialect).result_processor(dialect, None)
-                for col in self.statement.selected_columns
-            )
+            for n, col in enumerate(self.statement.selected_columns):
+                proc = _processor(col.type, dialect, "prepared_result") or col.type.dialect_impl(
+                    dialect
+                ).result_processor(dialect, None)
+                if proc is not None:
+                    readers.append((n, proc))
         defaults = {k: v for k, v in compiled.params.items() if v is not None}
-        return _Compiled(
-            compiled.string, defaults, tuple(binders), readers, any(r is not None for r in readers)
-        )
+        return _Compiled(compiled.string, defaults, tuple(binders), tuple(readers))
 
     def _run(self, conn: Connection, params: Mapping[str, Any]) -> tuple[Any, _Compiled]:
         c = self._compiled(conn.dialect)
@@ -121,13 +120,9 @@ class Prepared:
         cursor, c = self._run(conn, params or {})
         rows = cursor.fetchall()
         cursor.close()
-        if not c.any_reader:
+        if not c.readers:
             return rows  # type: ignore[no-any-return]
-        readers = c.readers
-        return [
-            tuple(v if r is None else r(v) for v, r in zip(row, readers, strict=True))
-            for row in rows
-        ]
+        return [_read(row, c.readers) for row in rows]
 
     def first(
         self, conn: Connection, params: Mapping[str, Any] | None = None
@@ -136,9 +131,18 @@ class Prepared:
         cursor, c = self._run(conn, params or {})
         row = cursor.fetchone()
         cursor.close()
-        if row is None or not c.any_reader:
+        if row is None or not c.readers:
             return row  # type: ignore[no-any-return]
-        return tuple(v if r is None else r(v) for v, r in zip(row, c.readers, strict=True))
+        return _read(row, c.readers)
+
+
+def _read(row: Sequence[Any], readers: tuple[tuple[int, Processor], ...]) -> tuple[Any, ...]:
+    """`row` with its typed columns read by their processors (only those: a load's row has
+    two dozen columns, half of them plain)."""
+    values = list(row)
+    for n, proc in readers:
+        values[n] = proc(values[n])
+    return tuple(values)
 
 
 def _processor(type_: Any, dialect: Dialect, kind: str) -> Processor | None:
