@@ -7,6 +7,7 @@ calls the service layer in a unit of work and prints the outcome.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -18,11 +19,22 @@ from workflow.bootstrap import App
 from workflow.cli.app import actor_option, cli, json_option, pass_app, version_option, whole
 from workflow.cli.recs import rec, report_outcomes
 from workflow.clock import parse_day
-from workflow.lifecycle import plans
-from workflow.lifecycle import service as svc
 
 Convert = Callable[[dict[str, Any]], dict[str, Any]]
 Option = Callable[[Any], Any]
+_SERVICE = "workflow.lifecycle.service"
+_PLANS = "workflow.lifecycle.plans"
+
+
+def _later(module: str, name: str) -> Callable[..., Any]:
+    """`module.name`, imported when a command calls it: registering the event commands
+    loads none of the event functions, so that `rec show` starts without them."""
+
+    def call(*args: Any, **keywords: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **keywords)
+
+    call.__name__ = name
+    return call
 
 
 def event_command(
@@ -72,8 +84,9 @@ def _plan_actions(given: dict[str, Any]) -> dict[str, Any]:
     if bool(given["actions"]) == (given["plan_file"] is not None):
         raise click.UsageError("give the plan's actions with --action (repeatable) or --from FILE")
     if given["plan_file"] is not None:
-        return {"actions": plans.read_plan(given["plan_file"])}
-    return {"actions": [svc.parse_action(a, n) for n, a in enumerate(given["actions"], start=1)]}
+        return {"actions": _later(_PLANS, "read_plan")(given["plan_file"])}
+    parse = _later(_PLANS, "parse_action")
+    return {"actions": [parse(a, n) for n, a in enumerate(given["actions"], start=1)]}
 
 
 def _one_successor(given: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +103,7 @@ _NUMBER = click.argument("number", metavar="N", type=whole())
 
 event_command(
     "edit",
-    svc.edit,
+    _later(_SERVICE, "edit"),
     click.option("--text"),
     click.option("--paragraph", metavar="P"),
     click.option("--subject", metavar="T"),
@@ -99,7 +112,7 @@ event_command(
 )
 event_command(
     "respond",
-    svc.respond,
+    _later(_SERVICE, "respond"),
     click.option("--body", required=True, help="The responding body, e.g. MPS or MPA."),
     click.option("--text", help="The body's response."),
     click.option(
@@ -119,42 +132,54 @@ event_command(
 )
 event_command(
     "plan",
-    svc.plan,
+    _later(_SERVICE, "plan"),
     click.option(
         "--action",
         "actions",
         multiple=True,
         metavar="TEXT|OWNER_EMAIL|YYYY-MM-DD[|done:YYYY-MM-DD]",
-        help="One action of the plan (repeatable); one already done says on which day.",
+        help="One action of the plan (repeatable); one already done says on which day; a "
+        'target the source does not give is written "YYYY-MM-DD (assumed)".',
     ),
     click.option(
         "--from",
         "plan_file",
         metavar="FILE",
         help="The plan's actions from a YAML or JSON file: actions: [{text, owner, target, "
-        "measure, cost_estimate, benefit, done}].",
+        "target_assumed, measure, cost_estimate, benefit, done}].",
     ),
     help="Agree the implementation plan.",
     convert=_plan_actions,
 )
-event_command("start", svc.start, _NOTE, help="Implementation has begun (planned -> in progress).")
 event_command(
-    "monitor", svc.monitor, _NOTE, help="Every action is closed (in progress -> monitored)."
+    "start",
+    _later(_SERVICE, "start"),
+    _NOTE,
+    help="Implementation has begun (planned -> in progress).",
+)
+event_command(
+    "monitor",
+    _later(_SERVICE, "monitor"),
+    _NOTE,
+    help="Every action is closed (in progress -> monitored).",
 )
 event_command(
     "update",
-    svc.record_update,
+    _later(_SERVICE, "record_update"),
     click.option("--note", required=True, metavar="T"),
     click.option("--degree", type=click.Choice(DEGREES), help="Degree to which it is met."),
     click.option("--evidence", metavar="T"),
     help="A progress update: resets the update clock.",
 )
 event_command(
-    "action-done", svc.close_action, _NUMBER, help="Mark action N (from 1) of the plan as done."
+    "action-done",
+    _later(_SERVICE, "close_action"),
+    _NUMBER,
+    help="Mark action N (from 1) of the plan as done.",
 )
 event_command(
     "action-drop",
-    svc.close_action,
+    _later(_SERVICE, "close_action"),
     _NUMBER,
     _REASON,
     help="Drop action N of the plan, with a reason.",
@@ -162,24 +187,24 @@ event_command(
 )
 event_command(
     "action-cost",
-    plans.record_cost,
+    _later(_PLANS, "record_cost"),
     _NUMBER,
     click.option("--actual", required=True, metavar="AMOUNT", help="In pounds, e.g. 1234.50."),
     help="Record what action N of the plan actually cost.",
     convert=lambda given: {
         "number": given["number"],
-        "actual": plans.parse_money(given["actual"], "--actual"),
+        "actual": _later(_PLANS, "parse_money")(given["actual"], "--actual"),
     },
 )
 event_command(
     "complete",
-    svc.complete,
+    _later(_SERVICE, "complete"),
     click.option("--evidence", required=True, metavar="T"),
     help="Sign off as complete (ilau or board, not the owner).",
 )
 event_command(
     "supersede",
-    svc.supersede,
+    _later(_SERVICE, "supersede"),
     click.option("--by", "by", metavar="ID", help="The successor recommendation."),
     click.option("--by-report", metavar="KEY", help="The successor report."),
     click.option(
@@ -190,19 +215,19 @@ event_command(
 )
 event_command(
     "reopen",
-    svc.reopen,
+    _later(_SERVICE, "reopen"),
     _REASON,
     help="Bring a complete or superseded recommendation back (ilau only).",
 )
 event_command(
     "reassign",
-    svc.reassign,
+    _later(_SERVICE, "reassign"),
     click.option("--owner", required=True, metavar="EMAIL"),
     help="Give the recommendation to a new owner (ilau only).",
 )
 event_command(
     "extend",
-    svc.request_extension,
+    _later(_SERVICE, "request_extension"),
     click.option("--to", "to", required=True, metavar="YYYY-MM-DD"),
     _REASON,
     help="Ask for a revised target date (applies once approved).",
@@ -210,14 +235,14 @@ event_command(
 )
 event_command(
     "approve-extension",
-    svc.decide_extension,
+    _later(_SERVICE, "decide_extension"),
     _NOTE,
     help="Approve the pending extension (ilau or board).",
     convert=lambda given: {"approve": True, "reason": given["note"]},
 )
 event_command(
     "reject-extension",
-    svc.decide_extension,
+    _later(_SERVICE, "decide_extension"),
     _REASON,
     help="Reject the pending extension, with a reason (ilau or board).",
     convert=lambda given: {"approve": False, "reason": given["reason"]},

@@ -14,10 +14,15 @@ from workflow.bootstrap import App
 from workflow.cli.app import actor_option, cli, json_option, pass_app
 from workflow.cli.commands import restriction_commands
 from workflow.cli.output import echo, emit_json, shorten, table
-from workflow.lifecycle import service as svc
+from workflow.lifecycle.raising import raise_recommendation
 from workflow.lifecycle.restriction import restrict_recommendation
 from workflow.lifecycle.transition import Outcome
-from workflow.lifecycle.views import ActionView, RecView
+from workflow.lifecycle.views import (
+    ActionView,
+    RecView,
+    list_recommendations,
+    show_recommendation,
+)
 from workflow.plain import plain
 from workflow.reporting.costs import pounds
 
@@ -57,7 +62,7 @@ def rec_list(
 ) -> None:
     """Recommendations, filtered."""
     with app.uow() as uow:
-        found = svc.list_recommendations(
+        found = list_recommendations(
             uow, state=state, owner=owner, report_key=report_key, overdue=overdue
         )
     if as_json:
@@ -152,7 +157,7 @@ def _print_costs(a: ActionView) -> None:
 def rec_show(app: App, rec_id: str, as_json: bool) -> None:
     """Everything about one recommendation, with its history."""
     with app.uow() as uow:
-        view = svc.show_recommendation(uow, rec_id)
+        view = show_recommendation(uow, rec_id)
     if as_json:
         emit_json(view)
     else:
@@ -182,7 +187,7 @@ def rec_raise(
 ) -> None:
     """Record a new recommendation of a known report."""
     with app.uow() as uow:
-        outcome = svc.raise_recommendation(
+        outcome = raise_recommendation(
             uow,
             rec_id,
             actor,
