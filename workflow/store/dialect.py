@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -67,6 +68,34 @@ def translated(exc: BaseException) -> RectrackError | None:
             "the database file is write-protected: it can be read and verified, not changed"
         )
     return None
+
+
+@contextmanager
+def sqlite_write(conn: Connection) -> Iterator[None]:
+    """A write transaction on SQLite, begun (BEGIN IMMEDIATE) and committed on the driver's
+    connection: an event's transaction runs its statements on the driver too (see
+    `Prepared`), and SQLAlchemy's transaction objects cost as much again as SQLite's BEGIN
+    and COMMIT. A Core statement run inside still works: SQLAlchemy then begins its own
+    transaction object on this one (`_sqlite_on_begin` sees the driver's open), and it is
+    committed or rolled back through SQLAlchemy."""
+    raw = conn.connection.driver_connection
+    if conn.in_transaction() or raw.in_transaction:  # type: ignore[union-attr]
+        raise RuntimeError("a write transaction cannot begin inside another")
+    raw.execute(conn.info.pop(BEGIN_KEY, "BEGIN IMMEDIATE"))  # type: ignore[union-attr]
+    done = False
+    try:
+        yield
+        if conn.in_transaction():
+            conn.commit()
+        else:
+            raw.commit()  # type: ignore[union-attr]
+        done = True
+    finally:
+        if not done:
+            if conn.in_transaction():
+                conn.rollback()
+            elif raw.in_transaction:  # type: ignore[union-attr]
+                raw.rollback()  # type: ignore[union-attr]
 
 
 def begin_read_only(conn: Connection) -> None:

@@ -85,8 +85,11 @@ def _sqlite_pragmas(busy_timeout: float, read_only: bool) -> Callable[[Any, Any]
 def _sqlite_on_begin(conn: Connection) -> None:
     # BEGIN IMMEDIATE takes the write lock up front: concurrent writers wait their turn
     # (busy_timeout) instead of failing with "database is locked" on upgrade.
+    driver = conn.connection.driver_connection
+    if driver.in_transaction:  # type: ignore[union-attr]
+        return  # begun on the driver by `sqlite_write`: this statement joins it
     begin = conn.info.pop(BEGIN_KEY, "BEGIN IMMEDIATE")
-    conn.connection.driver_connection.execute(begin)  # type: ignore[union-attr]
+    driver.execute(begin)  # type: ignore[union-attr]
 
 
 def migrate(engine: Engine) -> tuple[str | None, str]:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from config import RuleBook
 from workflow.clock import Clock
 from workflow.errors import RectrackError
-from workflow.store.dialect import begin_read_only, translated
+from workflow.store.dialect import begin_read_only, sqlite_write, translated
 
 
 class Journal(Protocol):
@@ -94,6 +94,7 @@ class UnitOfWork:
         links: LinksFactory,
     ) -> None:
         self.engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
         self.clock = clock
         self.rules = rules
         self.journal = journal
@@ -133,7 +134,7 @@ class UnitOfWork:
         if self._reading is not None:
             raise RuntimeError("a write transaction cannot begin inside a read")
         conn = self.conn
-        with _our_errors(), conn.begin():
+        with _our_errors(), sqlite_write(conn) if self._sqlite else conn.begin():
             tx = self._tx(conn)
             yield tx
             tx.audit.flush()
