@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -70,32 +69,47 @@ def translated(exc: BaseException) -> RectrackError | None:
     return None
 
 
-@contextmanager
-def sqlite_write(conn: Connection) -> Iterator[None]:
+class SqliteWrite:
     """A write transaction on SQLite, begun (BEGIN IMMEDIATE) and committed on the driver's
     connection: an event's transaction runs its statements on the driver too (see
     `Prepared`), and SQLAlchemy's transaction objects cost as much again as SQLite's BEGIN
     and COMMIT. A Core statement run inside still works: SQLAlchemy then begins its own
     transaction object on this one (`_sqlite_on_begin` sees the driver's open), and it is
-    committed or rolled back through SQLAlchemy."""
-    raw = conn.connection.driver_connection
-    if conn.in_transaction() or raw.in_transaction:  # type: ignore[union-attr]
-        raise RuntimeError("a write transaction cannot begin inside another")
-    raw.execute(conn.info.pop(BEGIN_KEY, "BEGIN IMMEDIATE"))  # type: ignore[union-attr]
-    done = False
-    try:
-        yield
-        if conn.in_transaction():
-            conn.commit()
-        else:
-            raw.commit()  # type: ignore[union-attr]
-        done = True
-    finally:
-        if not done:
-            if conn.in_transaction():
-                conn.rollback()
-            elif raw.in_transaction:  # type: ignore[union-attr]
-                raw.rollback()  # type: ignore[union-attr]
+    committed or rolled back through SQLAlchemy. (A class, not a generator: this is on every
+    event's path.)"""
+
+    __slots__ = ("_conn", "_raw")
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._raw: Any = None
+
+    def __enter__(self) -> None:
+        conn = self._conn
+        raw = conn.connection.driver_connection
+        if conn.in_transaction() or raw.in_transaction:  # type: ignore[union-attr]
+            raise RuntimeError("a write transaction cannot begin inside another")
+        raw.execute(conn.info.pop(BEGIN_KEY, "BEGIN IMMEDIATE"))  # type: ignore[union-attr]
+        self._raw = raw
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is not None:
+            self._rollback()
+            return
+        try:
+            if self._conn.in_transaction():
+                self._conn.commit()
+            else:
+                self._raw.commit()
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction():
+            self._conn.rollback()
+        elif self._raw.in_transaction:
+            self._raw.rollback()
 
 
 def begin_read_only(conn: Connection) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from config import RuleBook
 from workflow.clock import Clock
 from workflow.errors import RectrackError
-from workflow.store.dialect import begin_read_only, sqlite_write, translated
+from workflow.store.dialect import SqliteWrite, begin_read_only, translated
 
 
 class Journal(Protocol):
@@ -134,7 +134,7 @@ class UnitOfWork:
         if self._reading is not None:
             raise RuntimeError("a write transaction cannot begin inside a read")
         conn = self.conn
-        with _our_errors(), sqlite_write(conn) if self._sqlite else conn.begin():
+        with _OUR_ERRORS, SqliteWrite(conn) if self._sqlite else conn.begin():
             tx = self._tx(conn)
             yield tx
             tx.audit.flush()
@@ -149,7 +149,7 @@ class UnitOfWork:
             return
         conn = self.conn
         begin_read_only(conn)
-        with _our_errors(), conn.begin() as trans:
+        with _OUR_ERRORS, conn.begin() as trans:
             self._reading = self._tx(conn)
             try:
                 yield self._reading
@@ -161,21 +161,30 @@ class UnitOfWork:
         return f"UnitOfWork({self.engine.url!r})"
 
 
-@contextmanager
-def _our_errors() -> Iterator[None]:
+class _OurErrors:
     """Our own errors raised while SQLAlchemy bound a value (text too long for its column,
-    say) come out as themselves, not wrapped in SQLAlchemy's StatementError."""
-    try:
-        yield
-    except StatementError as exc:
-        if isinstance(exc.orig, RectrackError) and not isinstance(exc, DBAPIError):
-            raise exc.orig from None
-        ours = translated(exc)
-        if ours is not None:
-            raise ours from None
-        raise
-    except sqlite3.OperationalError as exc:  # raised by BEGIN IMMEDIATE, before SQLAlchemy
-        ours = translated(exc)
-        if ours is not None:
-            raise ours from None
-        raise
+    say) come out as themselves, not wrapped in SQLAlchemy's StatementError; the driver's
+    that we know (a busy database, BEGIN IMMEDIATE's) as ours. A class, not a generator:
+    every transaction passes through it."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if isinstance(exc, StatementError):
+            if isinstance(exc.orig, RectrackError) and not isinstance(exc, DBAPIError):
+                raise exc.orig from None
+            ours = translated(exc)
+            if ours is not None:
+                raise ours from None
+        elif isinstance(exc, sqlite3.OperationalError):  # BEGIN IMMEDIATE's, on the driver
+            ours = translated(exc)
+            if ours is not None:
+                raise ours from None
+
+
+_OUR_ERRORS = _OurErrors()
