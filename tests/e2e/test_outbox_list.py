@@ -8,6 +8,7 @@ from pathlib import Path
 
 from notifications.sink import Mailbox
 from tests.e2e.conftest import Cli
+from tests.integration.test_outbox_attachments import KEYS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOW = "2004-03-03"
@@ -71,20 +72,7 @@ def test_the_json_lists_name_type_and_size_and_the_size_is_what_is_sent(
         ("monthly", TO[0]),
         ("monthly", TO[1]),
     ]
-    assert list(listed[0]) == [
-        "id",
-        "created_at",
-        "kind",
-        "to",
-        "subject",
-        "recs",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "last_error",
-        "sent_at",
-        "attachments",
-    ]
+    assert list(listed[0]) == [*KEYS, "attachments"]
     assert listed[0]["attachments"] == []
     [file] = listed[1]["attachments"]
     assert listed[2]["attachments"] == [file]
