@@ -249,18 +249,11 @@ event_command(
 )
 
 
-def _escalate(*args: Any, **keywords: Any) -> Any:
-    """The sweep's module is loaded only to escalate: `rec show` starts without it."""
-    from workflow.chasing.escalations import escalate
-
-    return escalate(*args, **keywords)
-
-
 # `rectrack escalate` came first; `rectrack rec escalate` is the same command.
 cli.add_command(
     event_command(
         "escalate",
-        _escalate,
+        _later("workflow.chasing.escalations", "escalate"),
         _REASON,
         help="Escalate a recommendation to the Performance Board by hand (ILAU only).",
     )

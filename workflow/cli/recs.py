@@ -25,6 +25,7 @@ from workflow.lifecycle.views import (
 )
 from workflow.plain import plain
 from workflow.reporting.costs import pounds
+from workflow.reporting.dates import assumed_mark
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,8 +116,7 @@ def _print_view(v: RecView) -> None:
 
 def _due(kind: str, day: str, v: RecView) -> str:
     """ "target 2003-03-31", with " (assumed)" when the source gave no target."""
-    assumed = kind == "target" and v.target_assumed and day == str(v.target)
-    return f"{kind} {day}" + (" (assumed)" if assumed else "")
+    return f"{kind} {day}" + assumed_mark(kind == "target" and v.target_assumed)
 
 
 def _print_details(v: RecView) -> None:
@@ -128,7 +128,7 @@ def _print_details(v: RecView) -> None:
         status = (
             "done" if a.done else (f"dropped: {a.dropped_reason}" if a.dropped_reason else "open")
         )
-        target = f"{a.target}" + (" (assumed)" if a.target_assumed else "")
+        target = f"{a.target}{assumed_mark(a.target_assumed)}"
         echo(f"  action {a.number}: {shorten(a.text, 50)} ({a.owner}, target {target}, {status})")
         _print_costs(a)
     for e in v.extensions:

@@ -16,6 +16,7 @@ from workflow.cli.exits import FAILED
 from workflow.cli.output import echo, emit_json, shorten, table
 from workflow.mail.delivery import deliver
 from workflow.mail.outbox import AttachedFile, list_outbox
+from workflow.reporting.dates import ASSUMED
 
 
 @cli.command("sweep")
@@ -67,7 +68,7 @@ def escalations_command(app: App, open_only: bool, as_json: bool) -> None:
                 e.id,
                 e.rec,
                 e.reason,
-                f"{e.due} (assumed)" if e.due_assumed else e.due,
+                f"{e.due}{ASSUMED}" if e.due_assumed else e.due,
                 e.raised_at.date(),
                 "open" if e.cleared_at is None else f"cleared {e.cleared_at.date()}",
                 shorten(e.clear_note or e.note, 40),

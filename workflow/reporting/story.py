@@ -76,15 +76,15 @@ def overdue_reasons(f: RecFacts, today: date) -> list[str]:
         return []
     return [
         f"{KIND_LABEL[kind].lower()} overdue by {plural((today - d).days, 'day')} "
-        f"(due {d.isoformat()}{', assumed' if _assumed(f, kind) else ''})"
+        f"(due {d.isoformat()}{', assumed' if _target_assumed(f, kind) else ''})"
         for kind, d in _named(f)
         if d is not None and d < today
     ]
 
 
-def _assumed(f: RecFacts, kind: str) -> str:
-    """ " (assumed)" after a target the source does not give."""
-    return assumed_mark(kind == "target" and f.target_assumed)
+def _target_assumed(f: RecFacts, kind: str | None) -> bool:
+    """Whether the date of `kind` is a target the source does not give."""
+    return kind == "target" and f.target_assumed
 
 
 def due_cell(day: date | None, today: date, assumed: bool = False) -> str:
@@ -99,8 +99,7 @@ def due_cell(day: date | None, today: date, assumed: bool = False) -> str:
 
 def next_due_cell(f: RecFacts, today: date) -> str:
     """The next date an open recommendation owes, as a table cell (see `due_cell`)."""
-    day, kind = f.due.next, f.due.next_kind
-    return due_cell(day, today, kind == "target" and f.target_assumed)
+    return due_cell(f.due.next, today, _target_assumed(f, f.due.next_kind))
 
 
 def next_due_text(f: RecFacts, today: date) -> str | None:
@@ -112,7 +111,8 @@ def next_due_text(f: RecFacts, today: date) -> str | None:
     if not coming or coming[0][0] < today:
         return None
     day, kind = coming[0]
-    return f"next: {KIND_LABEL[kind].lower()} due {day.isoformat()}{_assumed(f, kind)}"
+    mark = assumed_mark(_target_assumed(f, kind))
+    return f"next: {KIND_LABEL[kind].lower()} due {day.isoformat()}{mark}"
 
 
 def outstanding_reasons(f: RecFacts, today: date) -> list[str]:

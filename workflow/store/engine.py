@@ -87,7 +87,7 @@ def _sqlite_on_begin(conn: Connection) -> None:
     # (busy_timeout) instead of failing with "database is locked" on upgrade.
     driver = conn.connection.driver_connection
     if driver.in_transaction:  # type: ignore[union-attr]
-        return  # begun on the driver by `sqlite_write`: this statement joins it
+        return  # begun on the driver by `dialect.SqliteWrite`: this statement joins it
     begin = conn.info.pop(BEGIN_KEY, "BEGIN IMMEDIATE")
     driver.execute(begin)  # type: ignore[union-attr]
 
